@@ -1,0 +1,1 @@
+"""akhbar: crawl Arabic news sites into a clean, queryable MongoDB corpus."""

@@ -1,0 +1,130 @@
+"""`make demo`: crawl the bundled offline sample of Arabic news sites into MongoDB and summarize it.
+
+The sample sites are served on 127.0.0.1; the database is a throw-away FerretDB server unless
+`MONGO_URI` is set (then the demo writes to `MONGO_DATABASE`, default `akhbar_demo`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+import yaml
+from pymongo import MongoClient
+
+from crawler.localdb import FerretDB
+from crawler.sampleserver import SampleSite
+
+SAMPLE_ROOT = Path(__file__).with_name("sample")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def sample_registry(akhbar_alyawm: str, sada_wp: str) -> dict:
+    """The registry of the two bundled sample sites, served at the given base URLs."""
+    return {
+        "sites": [
+            {
+                "name": "akhbar_alyawm",
+                "base_url": f"{akhbar_alyawm}/",
+                "language": "ar",
+                "feeds": [f"{akhbar_alyawm}/feed.xml"],
+                "timezone": "Asia/Riyadh",
+            },
+            {
+                "name": "sada_wp",
+                "base_url": f"{sada_wp}/",
+                "language": "ar",
+                "selectors": {"body": "div.entry-content"},
+                "timezone": "Asia/Beirut",
+            },
+        ]
+    }
+
+
+def run_crawl(registry: Path, mongo_uri: str, database: str, *extra: str) -> int:
+    """Run `scrapy crawl news` on `registry` in a subprocess; return its exit code."""
+    command = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "news",
+        "-a",
+        f"sites={registry}",
+        "-s",
+        f"MONGO_URI={mongo_uri}",
+        "-s",
+        f"MONGO_DATABASE={database}",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+        "-s",
+        "DOWNLOAD_DELAY=0",
+        "-s",
+        "LOG_LEVEL=WARNING",
+        *extra,
+    ]
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
+    return subprocess.call(command, cwd=PROJECT_ROOT, env=env)
+
+
+def print_summary(mongo_uri: str, database: str) -> None:
+    """A short table of what the crawl stored."""
+    with MongoClient(mongo_uri, tz_aware=True, serverSelectionTimeoutMS=5000) as client:
+        db = client[database]
+        articles = list(
+            db.articles.find({}, {"site": 1, "title": 1, "published_at": 1, "word_count": 1}).sort(
+                [("site", 1), ("published_at", -1)]
+            )
+        )
+        run = db.crawl_runs.find_one(sort=[("started_at", -1)])
+    print(f"\nStored {len(articles)} articles in {database}.articles\n")
+    print(f"{'site':<15} {'published (UTC)':<17} {'words':>5}  title")
+    print("-" * 90)
+    for doc in articles:
+        published = doc.get("published_at")
+        when = published.strftime("%Y-%m-%d %H:%M") if published else "-"
+        title = (doc.get("title") or "")[:60]
+        print(f"{doc['site']:<15} {when:<17} {doc.get('word_count', 0):>5}  {title}")
+    if run:
+        counts = run.get("counts", {})
+        print(
+            f"\nRun {run['_id']}: {run.get('status')} in {run.get('duration_s', 0):.1f}s, "
+            f"{counts.get('pages', 0)} pages fetched, {counts.get('stored_new', 0)} new, "
+            f"{counts.get('dropped', 0)} dropped, {counts.get('errors', 0)} errors"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve the sample sites, crawl them into MongoDB, print what was stored."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.parse_args(argv)
+    database = os.environ.get("MONGO_DATABASE") or "akhbar_demo"
+    with ExitStack() as stack:
+        mongo_uri = os.environ.get("MONGO_URI")
+        if not mongo_uri:
+            mongo_uri = stack.enter_context(FerretDB()).uri
+            print(f"Started a local FerretDB server at {mongo_uri}")
+        alyawm = stack.enter_context(SampleSite(SAMPLE_ROOT / "akhbar_alyawm"))
+        sada = stack.enter_context(SampleSite(SAMPLE_ROOT / "sada_wp"))
+        print(f"Serving sample sites at {alyawm.base_url} and {sada.base_url}")
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="akhbar-demo-")))
+        registry = tmp / "sites.yaml"
+        registry.write_text(
+            yaml.safe_dump(sample_registry(alyawm.base_url, sada.base_url), allow_unicode=True),
+            encoding="utf-8",
+        )
+        code = run_crawl(registry, mongo_uri, database)
+        if code != 0:
+            print(f"Crawl failed with exit code {code}", file=sys.stderr)
+            return code
+        print_summary(mongo_uri, database)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

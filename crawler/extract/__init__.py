@@ -1,0 +1,1 @@
+"""HTML -> article fields: structured metadata, site selectors, generic main text, dates."""

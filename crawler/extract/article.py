@@ -1,0 +1,359 @@
+"""HTML -> article fields, and the decision whether a page is an article at all.
+
+The chain is: structured metadata (JSON-LD, OpenGraph, meta) -> the site's registry selectors ->
+generic main-text extraction (trafilatura). Plain functions over page text; the spider only calls them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from urllib.parse import urljoin
+
+import trafilatura
+from parsel import Selector, SelectorList
+
+from crawler.extract.dates import parse_date
+from crawler.extract.metadata import PageMeta, extract_metadata
+from crawler.registry import is_xpath
+from crawler.urls import canonical_url, url_host
+
+# Paths of pages that list articles rather than being one: followed, never stored.
+LISTING_PATH = re.compile(
+    r"/(?:tags?|author|authors|writers?|category|categories|section|sections|topics?|search|"
+    r"page|archive|latest|feed|rss|video|videos|gallery|galleries|wasom|kuttab)(?:/|$)"
+    r"|[?&](?:s|q|page|p)=",
+    re.IGNORECASE,
+)
+# /2026/11/15/, /2026-11-15-, /20261115-: the date in a path is a strong hint of an article.
+DATE_PATH = re.compile(
+    r"/(?:19|20)\d{2}(?:/|-)?(?:0?[1-9]|1[0-2])(?:/|-)?(?:0?[1-9]|[12]\d|3[01])\b"
+)
+# Hosts that serve the same site under another name (mobile, AMP): still the same site.
+HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
+
+# Elements inside an article body that are not part of the story.
+NOT_CONTENT = (
+    "self::script or self::style or self::form or self::aside or self::nav or self::figcaption"
+    " or self::button or contains(@class, 'share') or contains(@class, 'social')"
+    " or contains(@class, 'related') or contains(@class, 'sharedaddy') or contains(@class, 'comment')"
+    " or contains(@class, 'newsletter') or contains(@class, 'advert')"
+)
+MIN_PARAGRAPH_CHARS = 60
+DENSE_TEXT_CHARS = 600
+DENSE_PARAGRAPHS = 3
+
+
+@dataclass
+class TextStats:
+    """Cheap shape of a page's text, measured before any main-text extraction."""
+
+    paragraphs: int
+    paragraph_chars: int
+    link_chars: int
+    text_chars: int
+
+    @property
+    def link_density(self) -> float:
+        """Share of visible text that sits inside links (high on listing pages)."""
+        return self.link_chars / self.text_chars if self.text_chars else 1.0
+
+
+@dataclass
+class Verdict:
+    """Whether a page is an article, and the evidence that decided it."""
+
+    is_article: bool
+    reason: str
+
+
+@dataclass
+class ExtractedArticle:
+    """The fields extraction can read off an article page (later pipeline stages add the rest)."""
+
+    url: str
+    alternate_urls: list[str]
+    domain: str
+    title: str | None
+    description: str | None
+    body: str
+    authors: list[str]
+    published_at: datetime | None
+    modified_at: datetime | None
+    section: str | None
+    tags: list[str]
+    image_url: str | None
+    word_count: int
+    invalid_dates: list[str] = field(default_factory=list)
+
+
+def text_stats(sel: Selector) -> TextStats:
+    """Measure paragraphs and link text of the page body, ignoring scripts, styles and navigation."""
+    body = sel.xpath("//body")
+    if not body:
+        return TextStats(0, 0, 0, 0)
+    visible = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+    text_chars = sum(len(t.strip()) for t in sel.xpath(visible).getall())
+    link_chars = sum(len(t.strip()) for t in sel.xpath("//body//a//text()").getall())
+    paragraphs = 0
+    paragraph_chars = 0
+    for p in sel.xpath("//body//p[not(ancestor::nav or ancestor::footer or ancestor::header)]"):
+        text = " ".join(t.strip() for t in p.xpath(".//text()[not(ancestor::a)]").getall()).strip()
+        if len(text) >= MIN_PARAGRAPH_CHARS:
+            paragraphs += 1
+            paragraph_chars += len(text)
+    return TextStats(paragraphs, paragraph_chars, link_chars, text_chars)
+
+
+def classify_page(
+    url: str,
+    meta: PageMeta,
+    stats: TextStats,
+    article_url_pattern: re.Pattern[str] | None = None,
+    listed_as_article: bool = False,
+) -> Verdict:
+    """Decide whether a page is an article (stored) or a home/section/tag/author/search page (followed).
+
+    The registry's `article_url_pattern`, when given, is authoritative: a URL that does not match it
+    is never an article. Otherwise structured metadata decides, then URL shape and text density.
+    """
+    dense = stats.paragraphs >= DENSE_PARAGRAPHS and stats.paragraph_chars >= DENSE_TEXT_CHARS
+    if article_url_pattern is not None:
+        if not article_url_pattern.search(url):
+            return Verdict(False, "url_pattern_mismatch")
+        return Verdict(True, "url_pattern")
+    if meta.is_article_jsonld:
+        return Verdict(True, "jsonld")
+    if meta.og_type == "article":
+        return Verdict(True, "og_type")
+    listing_types = {"collectionpage", "itemlist", "searchresultspage", "profilepage"}
+    if meta.jsonld_types & listing_types:
+        return Verdict(False, "jsonld_listing")
+    if LISTING_PATH.search(url):
+        return Verdict(False, "listing_url")
+    low_links = stats.link_density < 0.5
+    if DATE_PATH.search(url) and stats.paragraphs >= 1 and low_links:
+        return Verdict(True, "date_url")
+    if listed_as_article and stats.paragraphs >= 1 and low_links:
+        return Verdict(True, "listed_in_feed_or_sitemap")
+    if dense and low_links:
+        return Verdict(True, "text_density")
+    return Verdict(False, "not_article")
+
+
+def same_site(url_a: str, url_b: str) -> bool:
+    """True when two URLs belong to one site (equal hosts up to a www./m./amp. prefix)."""
+
+    def bare(host: str) -> str:
+        for prefix in HOST_PREFIXES:
+            if host.startswith(prefix):
+                return host[len(prefix) :]
+        return host
+
+    return bare(url_host(url_a)) == bare(url_host(url_b))
+
+
+def _select(sel: Selector, expression: str) -> SelectorList:
+    return sel.xpath(expression) if is_xpath(expression) else sel.css(expression)
+
+
+def _node_text(node: Selector) -> str:
+    if isinstance(node.root, str):
+        return node.root.strip()
+    return " ".join(t.strip() for t in node.xpath(".//text()").getall() if t.strip())
+
+
+def _selected_text(sel: Selector, expression: str | None) -> str | None:
+    if not expression:
+        return None
+    for node in _select(sel, expression):
+        text = _node_text(node)
+        if text:
+            return text
+    return None
+
+
+def _selected_body(sel: Selector, expression: str) -> str:
+    """Body text under a registry selector: one paragraph per block element.
+
+    Share boxes, related-article lists, forms and captions nested in the body element are skipped.
+    """
+    paragraphs: list[str] = []
+    for node in _select(sel, expression):
+        blocks = node.xpath(
+            ".//*[self::p or self::h2 or self::h3 or self::h4 or self::li or self::blockquote]"
+            f"[not(ancestor-or-self::*[{NOT_CONTENT}])]"
+        )
+        if not blocks:
+            blocks = [node]
+        for block in blocks:
+            text = " ".join(_node_text(block).split())
+            if text and text not in paragraphs:
+                paragraphs.append(text)
+    return "\n\n".join(paragraphs)
+
+
+def _selected_date(sel: Selector, expression: str | None) -> str | None:
+    if not expression:
+        return None
+    for node in _select(sel, expression):
+        if isinstance(node.root, str):
+            return node.root.strip() or None
+        for attr in ("@datetime", "@content"):
+            value = node.xpath(attr).get()
+            if value:
+                return value
+        text = _node_text(node)
+        if text:
+            return text
+    return None
+
+
+def main_text(html: str, url: str) -> str:
+    """Generic main-text extraction with trafilatura; paragraphs separated by a blank line."""
+    text = trafilatura.extract(
+        html,
+        url=url,
+        output_format="txt",
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        deduplicate=False,
+        with_metadata=False,
+    )
+    if not text:
+        return ""
+    return "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _paragraphs_from_plain(text: str) -> str:
+    parts = re.split(r"\n\s*\n|\r\n|\n", text)
+    return "\n\n".join(" ".join(p.split()) for p in parts if p.strip())
+
+
+def _without_leading_title(body: str, title: str | None) -> str:
+    """Main-text extractors keep the headline as the first line; the body should not repeat it."""
+    if not title or not body:
+        return body
+    first, _, rest = body.partition("\n\n")
+    if " ".join(first.split()) == " ".join(title.split()) and rest.strip():
+        return rest
+    return body
+
+
+def _unique(values: list[str]) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        value = " ".join(value.split())
+        if value and value not in out:
+            out.append(value)
+    return out
+
+
+def _first_date(candidates: list[str], tz: tzinfo, invalid: list[str]) -> datetime | None:
+    for raw in candidates:
+        parsed = parse_date(raw, tz)
+        if parsed:
+            return parsed
+        invalid.append(raw)
+    return None
+
+
+def resolve_url(fetched_url: str, meta: PageMeta) -> tuple[str, list[str]]:
+    """The article's canonical URL, and the fetched URL when it differs (an alternate).
+
+    The page's own `rel=canonical` (then `og:url`) wins when it points into the same site;
+    a canonical on a foreign host is ignored, since a page cannot claim another site's URL.
+    """
+    fetched = canonical_url(fetched_url)
+    for candidate in (meta.canonical, meta.og_url):
+        if not candidate:
+            continue
+        absolute = urljoin(fetched_url, candidate.strip())
+        if absolute.startswith(("http://", "https://")) and same_site(absolute, fetched_url):
+            chosen = canonical_url(absolute)
+            return chosen, ([fetched] if fetched != chosen else [])
+    return fetched, []
+
+
+def extract_article(
+    html: str,
+    url: str,
+    *,
+    sel: Selector | None = None,
+    meta: PageMeta | None = None,
+    selectors: dict[str, str] | None = None,
+    tz: tzinfo = UTC,
+) -> ExtractedArticle:
+    """Read the article fields off a page (already judged to be an article).
+
+    `sel` and `meta` may be passed when the caller already parsed the page, to avoid doing it twice.
+    """
+    sel = sel if sel is not None else Selector(text=html)
+    meta = meta if meta is not None else extract_metadata(sel)
+    selectors = selectors or {}
+    invalid: list[str] = []
+
+    canonical, alternates = resolve_url(url, meta)
+    title = (
+        meta.title
+        or _selected_text(sel, selectors.get("title"))
+        or _selected_text(sel, "//h1")
+        or _selected_text(sel, "//title")
+    )
+    body = _selected_body(sel, selectors["body"]) if selectors.get("body") else ""
+    if not body:
+        body = main_text(html, url)
+    if not body and meta.article_body:
+        # JS-built pages often carry the whole text in JSON-LD only.
+        body = _paragraphs_from_plain(meta.article_body)
+    body = _without_leading_title(body, title)
+
+    date_candidates = list(meta.published)
+    selected_date = _selected_date(sel, selectors.get("date"))
+    if selected_date:
+        date_candidates.append(selected_date)
+    date_candidates += sel.xpath("//time/@datetime").getall()[:2]
+    published = _first_date(date_candidates, tz, invalid)
+    if published is None:
+        published = _htmldate_fallback(html, tz)
+    modified = _first_date(meta.modified, tz, invalid)
+
+    authors = list(meta.authors)
+    if not authors and selectors.get("author"):
+        authors = [_node_text(n) for n in _select(sel, selectors["author"])]
+    if not authors:
+        authors = sel.xpath('//a[@rel="author"]//text()').getall()
+
+    section = meta.section or _selected_text(sel, selectors.get("section"))
+    tags = meta.tags or sel.xpath('//a[@rel="tag"]//text()').getall()
+    image_url = urljoin(url, meta.image_url) if meta.image_url else None
+
+    return ExtractedArticle(
+        url=canonical,
+        alternate_urls=alternates,
+        domain=url_host(canonical),
+        title=" ".join(title.split()) if title else None,
+        description=" ".join(meta.description.split()) if meta.description else None,
+        body=body,
+        authors=_unique(authors),
+        published_at=published,
+        modified_at=modified,
+        section=" ".join(section.split()) if section else None,
+        tags=_unique(tags),
+        image_url=image_url,
+        word_count=len(body.split()),
+        invalid_dates=invalid,
+    )
+
+
+def _htmldate_fallback(html: str, tz: tzinfo) -> datetime | None:
+    """Last resort for the publication date: htmldate's reading of the page (day precision)."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(html, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
+    except (ValueError, TypeError):
+        return None
+    return parse_date(found, tz, free_text=False) if found else None

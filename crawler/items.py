@@ -1,0 +1,48 @@
+"""The article item that flows through the pipelines: one field per column of the `articles` table.
+
+Extraction fills the fields it can read off the page; later stages (clean, language, topic, dedupe)
+fill theirs. Field names and types are fixed by the contract in DESIGN.md.
+"""
+
+from __future__ import annotations
+
+import scrapy
+
+SCHEMA_VERSION = 1
+
+
+class ArticleItem(scrapy.Item):
+    """One article page, as stored in the `articles` collection."""
+
+    url = scrapy.Field()
+    alternate_urls = scrapy.Field()
+    site = scrapy.Field()
+    domain = scrapy.Field()
+    title = scrapy.Field()
+    description = scrapy.Field()
+    body = scrapy.Field()
+    authors = scrapy.Field()
+    published_at = scrapy.Field()
+    modified_at = scrapy.Field()
+    crawled_at = scrapy.Field()
+    section = scrapy.Field()
+    tags = scrapy.Field()
+    image_url = scrapy.Field()
+    language = scrapy.Field()
+    language_confidence = scrapy.Field()
+    topic = scrapy.Field()
+    topic_confidence = scrapy.Field()
+    topic_source = scrapy.Field()
+    keywords = scrapy.Field()
+    word_count = scrapy.Field()
+    content_hash = scrapy.Field()
+    story_id = scrapy.Field()
+    duplicate_of = scrapy.Field()
+    fetched_with = scrapy.Field()
+    schema_version = scrapy.Field()
+    # Transient, never stored: the URL actually fetched. When it is not the canonical `url` (an AMP,
+    # print or mobile copy), the page's fields only fill a document the canonical page has not.
+    fetched_url = scrapy.Field()
+
+
+TRANSIENT_FIELDS = frozenset({"fetched_url"})

@@ -1,0 +1,230 @@
+"""Site registry: load and validate the YAML file that describes the sites to crawl.
+
+A registry that fails validation is rejected before any request, with a message naming the site and field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from parsel import Selector
+
+DEFAULT_REGISTRY = Path(__file__).with_name("sites.yaml")
+
+SELECTOR_FIELDS = frozenset({"title", "body", "date", "author", "section"})
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+
+
+class RegistryError(ValueError):
+    """The registry file is unreadable or one of its entries is invalid."""
+
+
+@dataclass(frozen=True)
+class Site:
+    """One news site: where to start, and what we know about its layout."""
+
+    name: str
+    base_url: str
+    language: str | None = None
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+    article_url_pattern: re.Pattern[str] | None = None
+    render_js: bool = False
+    selectors: dict[str, str] = field(default_factory=dict)
+    topic_map: dict[str, str] = field(default_factory=dict)
+    timezone: str = "UTC"
+    enabled: bool = True
+    note: str | None = None
+
+    @property
+    def host(self) -> str:
+        """Lower-case host name of `base_url` (without port)."""
+        return (urlsplit(self.base_url).hostname or "").lower()
+
+    @property
+    def netloc(self) -> str:
+        """Host and port of `base_url`: the scope of the site's in-domain links."""
+        return urlsplit(self.base_url).netloc.lower()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """Timezone used for dates the site publishes without an offset."""
+        return ZoneInfo(self.timezone)
+
+
+KNOWN_KEYS = frozenset(Site.__dataclass_fields__)
+
+
+def _fail(site: str, field_name: str, problem: str) -> RegistryError:
+    return RegistryError(f"site {site!r}, field {field_name!r}: {problem}")
+
+
+def _check_url(site: str, field_name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(site, field_name, f"expected a URL string, got {value!r}")
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise _fail(site, field_name, f"not an http(s) URL: {value!r}")
+    return value
+
+
+def _check_url_list(site: str, field_name: str, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise _fail(site, field_name, f"expected a list of URLs, got {type(value).__name__}")
+    return tuple(_check_url(site, field_name, v) for v in value)
+
+
+def _check_selector(site: str, key: str, expression: Any) -> str:
+    field_name = f"selectors.{key}"
+    if key not in SELECTOR_FIELDS:
+        raise _fail(
+            site, field_name, f"unknown selector; expected one of {sorted(SELECTOR_FIELDS)}"
+        )
+    if not isinstance(expression, str) or not expression.strip():
+        raise _fail(site, field_name, f"expected a CSS or XPath string, got {expression!r}")
+    probe = Selector(text="<html><body></body></html>")
+    try:
+        if is_xpath(expression):
+            probe.xpath(expression)
+        else:
+            probe.css(expression)
+    except Exception as exc:  # parsel raises several exception types for bad expressions
+        raise _fail(site, field_name, f"invalid selector {expression!r}: {exc}") from exc
+    return expression
+
+
+def is_xpath(expression: str) -> bool:
+    """True when a registry selector is an XPath expression rather than CSS."""
+    return expression.lstrip().startswith(("/", "(", "./"))
+
+
+def _check_mapping(site: str, field_name: str, value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _fail(site, field_name, f"expected a mapping, got {type(value).__name__}")
+    return value
+
+
+def parse_site(entry: Any, index: int) -> Site:
+    """Validate one registry entry and return it as a `Site`."""
+    if not isinstance(entry, dict):
+        raise RegistryError(f"site #{index}: expected a mapping, got {type(entry).__name__}")
+    label = str(entry.get("name") or f"#{index}")
+    unknown = sorted(set(entry) - KNOWN_KEYS)
+    if unknown:
+        raise _fail(label, unknown[0], f"unknown key; known keys are {sorted(KNOWN_KEYS)}")
+    name = entry.get("name")
+    if not name:
+        raise _fail(label, "name", "missing (required)")
+    if not isinstance(name, str) or not NAME_RE.match(name):
+        raise _fail(label, "name", "must be lower-case letters, digits, '_' or '-'")
+    if "base_url" not in entry:
+        raise _fail(name, "base_url", "missing (required)")
+    base_url = _check_url(name, "base_url", entry["base_url"])
+
+    pattern = entry.get("article_url_pattern")
+    compiled = None
+    if pattern is not None:
+        if not isinstance(pattern, str):
+            raise _fail(name, "article_url_pattern", f"expected a regex string, got {pattern!r}")
+        try:
+            compiled = re.compile(pattern)
+        except re.error as exc:
+            raise _fail(name, "article_url_pattern", f"bad regex {pattern!r}: {exc}") from exc
+
+    for flag in ("render_js", "enabled"):
+        if flag in entry and not isinstance(entry[flag], bool):
+            raise _fail(name, flag, f"expected true or false, got {entry[flag]!r}")
+
+    selectors = {
+        str(k): _check_selector(name, str(k), v)
+        for k, v in _check_mapping(name, "selectors", entry.get("selectors")).items()
+    }
+    topic_map = _check_mapping(name, "topic_map", entry.get("topic_map"))
+    for label_, topic in topic_map.items():
+        if not isinstance(topic, str) or not topic:
+            raise _fail(name, f"topic_map.{label_}", f"expected a topic name, got {topic!r}")
+
+    timezone = entry.get("timezone") or "UTC"
+    try:
+        ZoneInfo(str(timezone))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise _fail(name, "timezone", f"unknown IANA timezone {timezone!r}") from exc
+
+    language = entry.get("language")
+    if language is not None and not (isinstance(language, str) and language.isalpha()):
+        raise _fail(name, "language", f"expected an ISO 639-1 code, got {language!r}")
+    note = entry.get("note")
+    if note is not None and not isinstance(note, str):
+        raise _fail(name, "note", "expected a string")
+
+    return Site(
+        name=name,
+        base_url=base_url,
+        language=language,
+        feeds=_check_url_list(name, "feeds", entry.get("feeds")),
+        sitemaps=_check_url_list(name, "sitemaps", entry.get("sitemaps")),
+        sections=_check_url_list(name, "sections", entry.get("sections")),
+        article_url_pattern=compiled,
+        render_js=bool(entry.get("render_js", False)),
+        selectors=selectors,
+        topic_map={str(k): v for k, v in topic_map.items()},
+        timezone=str(timezone),
+        enabled=bool(entry.get("enabled", True)),
+        note=note,
+    )
+
+
+def parse_registry(data: Any) -> list[Site]:
+    """Validate a loaded registry document (`{"sites": [...]}`) and return its sites."""
+    if not isinstance(data, dict):
+        raise RegistryError(
+            f"registry: expected a mapping with a 'sites' list, got {type(data).__name__}"
+        )
+    extra = sorted(set(data) - {"sites"})
+    if extra:
+        raise RegistryError(f"registry: unknown top-level key {extra[0]!r}; expected only 'sites'")
+    entries = data.get("sites")
+    if not isinstance(entries, list) or not entries:
+        raise RegistryError("registry: 'sites' must be a non-empty list")
+    sites: list[Site] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(entries, start=1):
+        site = parse_site(entry, index)
+        if site.name in seen:
+            raise _fail(site.name, "name", "duplicate site name")
+        seen.add(site.name)
+        sites.append(site)
+    return sites
+
+
+def load_registry(path: str | Path = DEFAULT_REGISTRY) -> list[Site]:
+    """Read and validate a YAML registry file; raise `RegistryError` naming the site and field."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RegistryError(f"registry {path}: cannot read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise RegistryError(f"registry {path}: not UTF-8 text") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise RegistryError(f"registry {path}: invalid YAML: {exc}") from exc
+    try:
+        return parse_registry(data)
+    except RegistryError as exc:
+        raise RegistryError(f"registry {path}: {exc}") from None

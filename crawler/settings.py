@@ -1,0 +1,88 @@
+"""Scrapy settings for akhbar.
+
+Every akhbar setting below can also be set by an environment variable of the same name
+(`MONGO_URI=... scrapy crawl news`); `-s NAME=VALUE` on the command line wins over both.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def _env(name: str, default):
+    """The environment's value for `name`, converted to the type of `default`."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if isinstance(default, bool):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw
+
+
+BOT_NAME = "akhbar"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Identify ourselves honestly; operators put a contact address here.
+USER_AGENT = _env(
+    "USER_AGENT",
+    "akhbar/0.1 (Arabic news research crawler; +https://github.com/akhbar/akhbar)",
+)
+ROBOTSTXT_OBEY = True
+
+# Politeness: AutoThrottle adapts to each server, bounded per domain.
+CONCURRENT_REQUESTS = _env("CONCURRENT_REQUESTS", 32)
+CONCURRENT_REQUESTS_PER_DOMAIN = _env("CONCURRENT_REQUESTS_PER_DOMAIN", 4)
+DOWNLOAD_DELAY = _env("DOWNLOAD_DELAY", 0.5)
+AUTOTHROTTLE_ENABLED = _env("AUTOTHROTTLE_ENABLED", True)
+AUTOTHROTTLE_START_DELAY = _env("AUTOTHROTTLE_START_DELAY", 1.0)
+AUTOTHROTTLE_MAX_DELAY = _env("AUTOTHROTTLE_MAX_DELAY", 30.0)
+AUTOTHROTTLE_TARGET_CONCURRENCY = _env("AUTOTHROTTLE_TARGET_CONCURRENCY", 2.0)
+
+# Bad input: huge pages, slow servers, redirect loops.
+DOWNLOAD_MAXSIZE = _env("DOWNLOAD_MAXSIZE", 10 * 1024 * 1024)
+DOWNLOAD_WARNSIZE = _env("DOWNLOAD_WARNSIZE", 4 * 1024 * 1024)
+DOWNLOAD_TIMEOUT = _env("DOWNLOAD_TIMEOUT", 30)
+RETRY_TIMES = _env("RETRY_TIMES", 2)
+REDIRECT_MAX_TIMES = _env("REDIRECT_MAX_TIMES", 5)
+
+# No control ports: neither the telnet console nor Scrapy's remote-control HTTP server (which runs
+# arbitrary code) belongs on a production crawler.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = _env("REMOTE_CONTROL_ENABLED", False)
+LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+FEED_EXPORT_ENCODING = "utf-8"
+
+# Discovery limits (per site).
+CRAWL_MAX_DEPTH = _env("CRAWL_MAX_DEPTH", 3)  # link hops from the start page, feeds and sitemaps
+CRAWL_MAX_PAGES_PER_SITE = _env("CRAWL_MAX_PAGES_PER_SITE", 2000)  # requests scheduled per site
+CRAWL_MAX_LISTING_PAGES = _env("CRAWL_MAX_LISTING_PAGES", 5)  # pagination depth of one listing
+CRAWL_MAX_SITEMAP_URLS = _env("CRAWL_MAX_SITEMAP_URLS", 1000)  # URLs taken from one sitemap or feed
+CRAWL_FOLLOW_LINKS = _env("CRAWL_FOLLOW_LINKS", True)  # follow in-domain links of HTML pages
+
+ITEM_PIPELINES = {
+    "pipelines.validate.ValidatePipeline": 100,
+    "pipelines.mongo.MongoPipeline": 900,
+}
+
+# Validate stage: bodies shorter than this are stubs (teasers, paywalls, JS shells), not articles.
+VALIDATE_MIN_WORDS = _env("VALIDATE_MIN_WORDS", 10)
+
+# MongoDB sink.
+MONGO_URI = _env("MONGO_URI", "mongodb://localhost:27017")
+MONGO_DATABASE = _env("MONGO_DATABASE", "akhbar")
+MONGO_BATCH_SIZE = _env("MONGO_BATCH_SIZE", 100)  # documents per bulk write
+MONGO_FLUSH_INTERVAL = _env(
+    "MONGO_FLUSH_INTERVAL", 5.0
+)  # seconds between flushes of a partial batch
+MONGO_RETRIES = _env("MONGO_RETRIES", 5)  # attempts per batch on transient errors
+MONGO_RETRY_BACKOFF = _env(
+    "MONGO_RETRY_BACKOFF", 0.5
+)  # first back-off in seconds, doubled each time
+MONGO_TIMEOUT_MS = _env("MONGO_TIMEOUT_MS", 5000)  # server selection and connect timeout
+# Where a batch goes when the database keeps refusing it, so no article is lost.
+MONGO_UNSAVED_DIR = _env("MONGO_UNSAVED_DIR", ".")

@@ -1,0 +1,1 @@
+"""The generic, registry-driven news spider."""

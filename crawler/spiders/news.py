@@ -1,0 +1,341 @@
+"""NewsSpider: one generic spider driven by the site registry.
+
+It discovers article URLs (robots.txt sitemaps, sitemaps, feeds, listing pages with pagination,
+in-site links), decides per page whether it is an article, and yields an ArticleItem for each article.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import AsyncIterator, Iterable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Request, Response
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler.discovery import (
+    NotXmlError,
+    feed_links,
+    pagination_links,
+    parse_xml_document,
+    sitemaps_from_robots,
+)
+from crawler.extract.article import classify_page, extract_article, text_stats
+from crawler.extract.metadata import extract_metadata
+from crawler.items import SCHEMA_VERSION, ArticleItem
+from crawler.registry import DEFAULT_REGISTRY, RegistryError, Site, load_registry
+from crawler.urls import canonical_url, url_netloc
+
+logger = logging.getLogger(__name__)
+
+FALLBACK_SITEMAPS = ("/sitemap.xml",)
+
+
+def sites_from_urls(urls: str) -> list[Site]:
+    """Generic mode: one ad-hoc site per host of the given start URLs (named after the host)."""
+    by_netloc: dict[str, list[str]] = {}
+    for raw in urls.split(","):
+        raw = raw.strip()
+        if not raw:
+            continue
+        parts = urlsplit(raw)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise RegistryError(f"urls: not an http(s) URL: {raw!r}")
+        by_netloc.setdefault(parts.netloc.lower(), []).append(raw)
+    if not by_netloc:
+        raise RegistryError("urls: no start URL given")
+    return [
+        Site(
+            name=urlsplit(starts[0]).hostname or netloc,
+            base_url=starts[0],
+            sections=tuple(starts[1:]),
+        )
+        for netloc, starts in by_netloc.items()
+    ]
+
+
+class NewsSpider(scrapy.Spider):
+    """Crawl the registry's sites (or ad-hoc start URLs) and yield their articles."""
+
+    name = "news"
+
+    def __init__(
+        self,
+        sites: str | None = None,
+        site: str | None = None,
+        urls: str | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        try:
+            self.sites = self._select_sites(sites, site, urls)
+        except RegistryError as exc:
+            logger.error("Invalid site registry, nothing crawled: %s", exc)
+            raise
+        self.sites_by_name = {s.name: s for s in self.sites}
+        self.scheduled: Counter[str] = Counter()
+        self.seen_urls: set[str] = set()
+        self.link_extractor = LinkExtractor(unique=True, canonicalize=False)
+
+    @staticmethod
+    def _select_sites(sites: str | None, site: str | None, urls: str | None) -> list[Site]:
+        if urls:
+            return sites_from_urls(urls)
+        registry = load_registry(sites or DEFAULT_REGISTRY)
+        if site:
+            wanted = {name.strip() for name in site.split(",") if name.strip()}
+            unknown = wanted - {s.name for s in registry}
+            if unknown:
+                raise RegistryError(f"site {sorted(unknown)[0]!r}: not in the registry")
+            return [s for s in registry if s.name in wanted]
+        enabled = [s for s in registry if s.enabled]
+        for skipped in (s for s in registry if not s.enabled):
+            logger.info("Site %s is disabled in the registry: %s", skipped.name, skipped.note or "")
+        if not enabled:
+            raise RegistryError("registry: every site is disabled")
+        return enabled
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.max_depth = settings.getint("CRAWL_MAX_DEPTH")
+        spider.max_pages = settings.getint("CRAWL_MAX_PAGES_PER_SITE")
+        spider.max_listing_pages = settings.getint("CRAWL_MAX_LISTING_PAGES")
+        spider.max_xml_urls = settings.getint("CRAWL_MAX_SITEMAP_URLS")
+        spider.follow_links = settings.getbool("CRAWL_FOLLOW_LINKS")
+        spider.max_size = settings.getint("DOWNLOAD_MAXSIZE")
+        return spider
+
+    # -- requests -------------------------------------------------------------------------------
+
+    def _count(self, key: str, n: int = 1) -> None:
+        self.crawler.stats.inc_value(f"akhbar/{key}", n)
+
+    def _page_request(
+        self, site: Site, url: str, *, depth: int, listing_page: int = 1, listed: bool = False
+    ) -> Request | None:
+        """A request for an HTML page of `site`, or None when it is off-site or over budget."""
+        url = canonical_url(url)
+        if url_netloc(url) != site.netloc or url in self.seen_urls:
+            return None
+        if self.scheduled[site.name] >= self.max_pages:
+            self._count(f"limit/pages_per_site/{site.name}")
+            return None
+        self.scheduled[site.name] += 1
+        self.seen_urls.add(url)
+        return Request(
+            url,
+            callback=self.parse_page,
+            errback=self.on_error,
+            meta={"site": site.name, "hops": depth, "listing_page": listing_page, "listed": listed},
+            # Articles listed in feeds and sitemaps first: they are what we are here for.
+            priority=10 if listed else -depth,
+        )
+
+    def _xml_request(
+        self, site: Site, url: str, *, depth: int = 0, guessed: bool = False
+    ) -> Request:
+        return Request(
+            url,
+            callback=self.parse_xml,
+            errback=self.on_error,
+            meta={"site": site.name, "hops": depth, "guessed": guessed},
+            priority=20,
+        )
+
+    def site_start_requests(self, site: Site) -> Iterable[Request]:
+        """The first requests of one site: robots.txt, listed feeds/sitemaps/sections, the base URL."""
+        robots = urljoin(site.base_url, "/robots.txt")
+        yield Request(
+            robots,
+            callback=self.parse_robots,
+            errback=self.on_robots_error,
+            meta={"site": site.name, "dont_obey_robotstxt": True, "handle_httpstatus_all": True},
+            priority=30,
+        )
+        for url in site.feeds + site.sitemaps:
+            yield self._xml_request(site, url)
+        for url in (site.base_url, *site.sections):
+            request = self._page_request(site, url, depth=0)
+            if request is not None:
+                yield request
+
+    async def start(self) -> AsyncIterator[Any]:
+        for site in self.sites:
+            logger.info("Crawling site %s from %s", site.name, site.base_url)
+            for request in self.site_start_requests(site):
+                yield request
+
+    # -- discovery ------------------------------------------------------------------------------
+
+    def parse_robots(self, response: Response) -> Iterable[Request]:
+        """robots.txt: follow its `Sitemap:` lines, or guess `/sitemap.xml` when it names none."""
+        site = self.sites_by_name[response.meta["site"]]
+        found: list[str] = []
+        if response.status == 200 and hasattr(response, "text"):
+            found = sitemaps_from_robots(response.text, response.url)
+        if found:
+            self._count("discovery/robots_sitemaps", len(found))
+            for url in found:
+                yield self._xml_request(site, url)
+        elif not site.sitemaps:
+            for path in FALLBACK_SITEMAPS:
+                yield self._xml_request(site, urljoin(site.base_url, path), guessed=True)
+
+    def on_robots_error(self, failure: Failure) -> Iterable[Request]:
+        """An unreachable robots.txt is not fatal: fall back to the guessed sitemap."""
+        site = self.sites_by_name[failure.request.meta["site"]]
+        logger.info("robots.txt of %s unavailable: %s", site.name, failure.getErrorMessage())
+        if not site.sitemaps:
+            for path in FALLBACK_SITEMAPS:
+                yield self._xml_request(site, urljoin(site.base_url, path), guessed=True)
+
+    def parse_xml(self, response: Response) -> Iterable[Request]:
+        """A sitemap, sitemap index or feed: request its articles (newest first) and child sitemaps."""
+        site = self.sites_by_name[response.meta["site"]]
+        depth = response.meta.get("hops", 0)
+        try:
+            document = parse_xml_document(response.body, response.url, self.max_size)
+        except NotXmlError as exc:
+            if not response.meta.get("guessed"):
+                self._count("discovery/bad_xml")
+                logger.warning("Not a sitemap or feed: %s (%s)", response.url, exc)
+            return
+        self._count(f"discovery/{document.kind}")
+        newest_first = sorted(
+            document.entries,
+            key=lambda e: e.date or datetime.min.replace(tzinfo=UTC),
+            reverse=True,
+        )
+        for entry in newest_first[: self.max_xml_urls]:
+            request = self._page_request(site, entry.url, depth=depth + 1, listed=True)
+            if request is not None:
+                yield request
+        if depth < self.max_depth:
+            for child in document.sitemaps[: self.max_xml_urls]:
+                if url_netloc(child.url) == site.netloc:
+                    yield self._xml_request(site, child.url, depth=depth + 1)
+
+    def parse_page(self, response: Response) -> Iterable[Any]:
+        """An HTML page: yield the article if it is one, and follow what it links to."""
+        site = self.sites_by_name[response.meta["site"]]
+        self._count("pages/fetched")
+        if not isinstance(response, HtmlResponse):
+            self._count("drop/not_html")
+            logger.info("Skipped non-HTML response %s (%s)", response.url, type(response).__name__)
+            return
+        sel = response.selector
+        meta = extract_metadata(sel)
+        stats = text_stats(sel)
+        verdict = classify_page(
+            response.url, meta, stats, site.article_url_pattern, response.meta.get("listed", False)
+        )
+        logger.debug("%s: article=%s (%s)", response.url, verdict.is_article, verdict.reason)
+        if verdict.is_article:
+            self._count("pages/article")
+            item = self._article_item(site, response, sel, meta)
+            if item is not None:
+                yield item
+                if item["alternate_urls"]:
+                    # Read the article off its canonical page too: it carries the full metadata.
+                    request = self._page_request(site, item["url"], depth=response.meta["hops"])
+                    if request is not None:
+                        yield request
+        else:
+            self._count("pages/listing")
+            yield from self._follow_listing(site, response, sel)
+        yield from self._follow_links(site, response)
+
+    def _article_item(self, site: Site, response: HtmlResponse, sel, meta) -> ArticleItem | None:
+        try:
+            article = extract_article(
+                response.text,
+                response.url,
+                sel=sel,
+                meta=meta,
+                selectors=site.selectors,
+                tz=site.tz,
+            )
+        except Exception:
+            # Untrusted HTML must never stop the crawl; the page is counted and logged.
+            self._count("drop/extract_error")
+            logger.exception("Extraction failed for %s", response.url)
+            return None
+        if article.invalid_dates:
+            self._count("invalid_date", len(article.invalid_dates))
+            logger.info("Unparseable dates on %s: %s", response.url, article.invalid_dates[:3])
+        return ArticleItem(
+            url=article.url,
+            alternate_urls=article.alternate_urls,
+            site=site.name,
+            domain=article.domain,
+            title=article.title,
+            description=article.description,
+            body=article.body,
+            authors=article.authors,
+            published_at=article.published_at,
+            modified_at=article.modified_at,
+            crawled_at=datetime.now(UTC),
+            section=article.section,
+            tags=article.tags,
+            image_url=article.image_url,
+            word_count=article.word_count,
+            fetched_with="http",
+            schema_version=SCHEMA_VERSION,
+            fetched_url=response.url,
+        )
+
+    def _follow_listing(self, site: Site, response: HtmlResponse, sel) -> Iterable[Request]:
+        depth = response.meta.get("hops", 0)
+        for url in feed_links(sel, response.url):
+            if url_netloc(url) == site.netloc:
+                yield self._xml_request(site, url, depth=depth)
+        page = response.meta.get("listing_page", 1)
+        if page < self.max_listing_pages:
+            for url in pagination_links(sel, response.url):
+                # Pagination stays at the listing's depth: page 5 of a section is as close as page 1.
+                request = self._page_request(site, url, depth=depth, listing_page=page + 1)
+                if request is not None:
+                    yield request
+
+    def _follow_links(self, site: Site, response: HtmlResponse) -> Iterable[Request]:
+        depth = response.meta.get("hops", 0)
+        if not self.follow_links or depth >= self.max_depth:
+            return
+        for link in self.link_extractor.extract_links(response):
+            if link.nofollow:
+                continue
+            request = self._page_request(site, link.url, depth=depth + 1)
+            if request is not None:
+                yield request
+
+    def on_error(self, failure: Failure) -> None:
+        """A failed download (HTTP error, redirect loop, timeout, refused, too large): counted per
+        reason under `akhbar/fetch_error/`, and the crawl goes on."""
+        request = failure.request
+        if request.meta.get("guessed"):
+            # A sitemap location we guessed: its absence says nothing about the site's health.
+            logger.debug("No %s: %s", request.url, failure.getErrorMessage())
+            return
+        if failure.check(HttpError):
+            reason = f"http_{failure.value.response.status}"
+        elif failure.check(IgnoreRequest):
+            if "redirections" not in str(failure.value):
+                # Forbidden by robots.txt (counted by Scrapy as robotstxt/forbidden) or filtered
+                # by a middleware: a decision, not an error of the site.
+                logger.debug("Not fetched: %s (%s)", request.url, failure.getErrorMessage())
+                return
+            reason = "redirect_loop"
+        else:
+            reason = failure.type.__name__
+        self._count(f"fetch_error/{reason}")
+        logger.warning("Fetch failed for %s: %s", request.url, reason)

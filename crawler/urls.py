@@ -1,0 +1,79 @@
+"""URL helpers shared by the spider and the pipelines.
+
+`canonical_url` is the one form under which an article URL is requested, compared and stored.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import safe_url_string
+
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "ocid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "cmpid",
+        "ito",
+        "at_medium",
+        "at_campaign",
+        "xtor",
+        "ns_source",
+        "ns_mchannel",
+        "ns_campaign",
+        "ns_linkname",
+        "ns_fee",
+        "__twitter_impression",
+    }
+)
+TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def is_tracking_param(name: str) -> bool:
+    """True for query parameters that only track a visit and never select content."""
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def canonical_url(url: str) -> str:
+    """Return the comparable form of `url`.
+
+    Scheme and host lower-cased, default port and fragment dropped, tracking parameters removed,
+    non-ASCII paths percent-encoded (UTF-8) so the same Arabic slug always reads the same.
+    """
+    url = safe_url_string(url.strip(), encoding="utf-8")
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    netloc = host if port is None or DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
+    if parts.username:
+        netloc = f"{parts.username}@{netloc}"
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not is_tracking_param(k)
+    ]
+    return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query, safe="/:,"), ""))
+
+
+def url_host(url: str) -> str:
+    """Lower-case host of `url`, without port."""
+    return (urlsplit(url).hostname or "").lower()
+
+
+def url_netloc(url: str) -> str:
+    """Lower-case host[:port] of `url`: the scope used to keep a crawl inside one site."""
+    return urlsplit(url).netloc.lower()

@@ -1,0 +1,1 @@
+"""Item pipelines, one stage per module: validate -> clean -> language -> topic -> dedupe -> mongo."""

@@ -1,0 +1,123 @@
+"""Shared fixtures: a real MongoDB wire-protocol server, the sample sites, and a crawl runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from pymongo import MongoClient
+
+from crawler.demo import SAMPLE_ROOT, sample_registry
+from crawler.localdb import FerretDB
+from crawler.sampleserver import SampleSite
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def mongo_uri():
+    """`MONGO_URI` from the environment (a real MongoDB), else a FerretDB server for the session."""
+    uri = os.environ.get("MONGO_URI")
+    if uri:
+        yield uri
+        return
+    with FerretDB() as server:
+        yield server.uri
+
+
+@pytest.fixture
+def db(mongo_uri):
+    """A fresh, uniquely named database, dropped after the test."""
+    name = f"akhbar_test_{uuid.uuid4().hex[:10]}"
+    client = MongoClient(mongo_uri, tz_aware=True, serverSelectionTimeoutMS=5000)
+    yield client[name]
+    client.drop_database(name)
+    client.close()
+
+
+@pytest.fixture
+def sample_sites():
+    """The two bundled sample sites, each on its own loopback port, with fresh request logs."""
+    with (
+        SampleSite(SAMPLE_ROOT / "akhbar_alyawm") as alyawm,
+        SampleSite(SAMPLE_ROOT / "sada_wp") as sada,
+    ):
+        yield alyawm, sada
+
+
+@dataclass
+class CrawlResult:
+    """What a `scrapy crawl news` subprocess did."""
+
+    returncode: int
+    log: str
+
+
+def write_registry(tmp_path: Path, registry: dict | str) -> Path:
+    """Write a registry (a dict, or YAML text as is) to a file and return its path."""
+    path = tmp_path / f"sites-{uuid.uuid4().hex[:6]}.yaml"
+    text = registry if isinstance(registry, str) else yaml.safe_dump(registry, allow_unicode=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_crawl(*args: str, mongo_uri: str, database: str, timeout: float = 180) -> CrawlResult:
+    """Run `scrapy crawl news ARGS` in a subprocess against `database`, as an operator would."""
+    command = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "news",
+        *args,
+        "-s",
+        f"MONGO_URI={mongo_uri}",
+        "-s",
+        f"MONGO_DATABASE={database}",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+        "-s",
+        "DOWNLOAD_DELAY=0",
+        "-s",
+        "LOG_LEVEL=INFO",
+    ]
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
+    env.pop("MONGO_URI", None)
+    done = subprocess.run(
+        command,
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    return CrawlResult(done.returncode, done.stdout + done.stderr)
+
+
+@pytest.fixture
+def crawl(mongo_uri, db, tmp_path):
+    """Run the news spider on a registry (dict, YAML text or path) into the test's database."""
+
+    def _crawl(registry: dict | str | Path | None = None, *args: str) -> CrawlResult:
+        extra = list(args)
+        if registry is not None:
+            path = registry if isinstance(registry, Path) else write_registry(tmp_path, registry)
+            extra = ["-a", f"sites={path}", *extra]
+        return run_crawl(
+            *extra, "-s", f"MONGO_UNSAVED_DIR={tmp_path}", mongo_uri=mongo_uri, database=db.name
+        )
+
+    return _crawl
+
+
+@pytest.fixture
+def sample_registry_for(sample_sites):
+    """The demo registry pointing at this test's sample sites."""
+    alyawm, sada = sample_sites
+    return sample_registry(alyawm.base_url, sada.base_url)

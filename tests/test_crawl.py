@@ -1,0 +1,268 @@
+"""End to end: `scrapy crawl news` against the local sample sites, read back from the database."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+
+from crawler.sampleserver import Reply, SampleSite
+
+ALYAWM_ARTICLES = {
+    "/news/2026/11/20/arab-ministers-reconstruction.html",  # JSON-LD (with a trailing comma)
+    "/news/sharjah-book-fair.html",  # OpenGraph only
+    "/news/2026/11/18/central-bank-rates.html",  # only in the news sitemap; JSON-LD @graph
+    "/news/2026/11/10/morocco-final.html",  # only on page 3 of a paginated section
+}
+SADA_ARTICLES = {
+    "/2026/11/19/gaza-truce-talks/",  # WordPress + Yoast JSON-LD, registry body selector
+    "/2026/11/17/water-crisis-basra/",  # in the feed with utm_* parameters
+    "/2026/11/12/olive-harvest-exports/",  # page 2 of a WordPress category
+    "/old/tripoli-heritage.html",  # windows-1256, charset only in <meta>, naive <time>
+}
+
+
+def stored_by_path(db, site):
+    base = site.base_url
+    return {
+        doc["url"][len(base) :]: doc for doc in db.articles.find({"url": {"$regex": f"^{base}"}})
+    }
+
+
+def test_crawl_stores_every_article_once_with_typed_fields(
+    crawl, db, sample_sites, sample_registry_for
+):
+    alyawm, sada = sample_sites
+    result = crawl(sample_registry_for)
+    assert result.returncode == 0, result.log[-3000:]
+
+    alyawm_docs = stored_by_path(db, alyawm)
+    sada_docs = stored_by_path(db, sada)
+    assert set(alyawm_docs) == ALYAWM_ARTICLES
+    assert set(sada_docs) == SADA_ARTICLES
+    assert db.articles.count_documents({}) == len(ALYAWM_ARTICLES) + len(SADA_ARTICLES)
+
+    for doc in db.articles.find():
+        assert isinstance(doc["title"], str) and doc["title"].strip()
+        assert isinstance(doc["body"], str) and len(doc["body"]) > 200
+        assert "\n\n" in doc["body"], "paragraphs are separated by a blank line"
+        assert doc["title"] not in doc["body"].split("\n\n")[0], "body does not repeat the headline"
+        assert isinstance(doc["authors"], list) and isinstance(doc["tags"], list)
+        assert isinstance(doc["alternate_urls"], list)
+        assert doc["domain"] == "127.0.0.1"
+        assert isinstance(doc["published_at"], datetime)
+        assert doc["published_at"].utcoffset().total_seconds() == 0
+        assert isinstance(doc["crawled_at"], datetime)
+        assert doc["word_count"] == len(doc["body"].split())
+        assert doc["fetched_with"] == "http"
+        assert doc["schema_version"] == 1
+        assert "fetched_url" not in doc
+        assert "?" not in doc["url"], "tracking parameters are stripped from canonical URLs"
+
+    jsonld = alyawm_docs["/news/2026/11/20/arab-ministers-reconstruction.html"]
+    assert jsonld["site"] == "akhbar_alyawm"
+    assert (
+        jsonld["title"] == "وزراء الخارجية العرب يبحثون في القاهرة خطة لإعادة إعمار المدن المتضررة"
+    )
+    assert jsonld["authors"] == ["أحمد منصور", "سارة الخطيب"]
+    assert jsonld["published_at"] == datetime(2026, 11, 20, 7, 15, tzinfo=UTC)
+    assert jsonld["modified_at"] == datetime(2026, 11, 20, 9, 40, tzinfo=UTC)
+    assert jsonld["section"] == "سياسة"
+    assert jsonld["tags"] == ["الجامعة العربية", "إعادة الإعمار", "القاهرة"]
+    assert jsonld["image_url"] == f"{alyawm.base_url}/images/ministers.jpg"
+    assert jsonld["description"].startswith("اجتماع طارئ")
+    assert jsonld["body"].startswith("عقد وزراء الخارجية العرب اجتماعاً طارئاً")
+    # The AMP copy (linked from a tag page) is the same article: one document, the AMP URL recorded.
+    assert jsonld["alternate_urls"] == [
+        f"{alyawm.base_url}/amp/news/2026/11/20/arab-ministers-reconstruction.html"
+    ]
+
+    og = alyawm_docs["/news/sharjah-book-fair.html"]
+    assert og["authors"] == ["ليلى حداد"]
+    assert og["section"] == "ثقافة وفنون"
+    assert og["tags"] == ["معرض الشارقة للكتاب", "النشر العربي"]
+    assert og["published_at"] == datetime(2026, 11, 16, 14, 5, tzinfo=UTC)
+    assert og["image_url"] == f"{alyawm.base_url}/images/book-fair.jpg"
+
+    graph = alyawm_docs["/news/2026/11/18/central-bank-rates.html"]
+    assert graph["authors"] == ["خالد العمري"] and graph["section"] == "اقتصاد"
+
+    wp = sada_docs["/2026/11/19/gaza-truce-talks/"]
+    assert wp["section"] == "أخبار عربية ودولية"
+    assert wp["authors"] == ["منى الحسيني"]
+    assert wp["published_at"] == datetime(2026, 11, 19, 14, 20, tzinfo=UTC)
+    # The registry's body selector skips the share box nested in the body element.
+    assert "شاركها" not in wp["body"] and "فيسبوك" not in wp["body"]
+    assert len(wp["body"].split("\n\n")) == 4
+
+    legacy = sada_docs["/old/tripoli-heritage.html"]
+    assert legacy["title"] == "ترميم أسواق طرابلس القديمة يعيد الحياة إلى قلب المدينة"
+    assert "سوق العطارين" in legacy["body"]
+    assert "\ufffd" not in legacy["body"]
+    # A naive <time> is read in the site's timezone (Asia/Beirut, UTC+2 in November).
+    assert legacy["published_at"] == datetime(2026, 11, 15, 7, 30, tzinfo=UTC)
+
+
+def test_crawl_follows_listings_and_feeds_but_stores_no_listing(
+    crawl, db, sample_sites, sample_registry_for
+):
+    alyawm, sada = sample_sites
+    result = crawl(sample_registry_for)
+    assert result.returncode == 0, result.log[-3000:]
+    requested = alyawm.paths()
+    # Listing, tag, author and search pages were fetched (followed) ...
+    for listing in (
+        "/section/politics/?page=2",
+        "/section/politics/?page=3",
+        "/tag/gaza/",
+        "/author/ahmad/",
+    ):
+        assert listing in requested
+    assert any(p.startswith("/search?q=") for p in requested)
+    assert "/feed.xml" in requested and "/sitemap-news.xml" in requested
+    assert "/category/economy/page/2/" in sada.paths() and "/feed/" in sada.paths()
+    # ... but never stored.
+    urls = [doc["url"] for doc in db.articles.find({}, {"url": 1})]
+    for fragment in ("/section/", "/tag/", "/author/", "/search", "/category/", "/feed"):
+        assert not [u for u in urls if fragment in u]
+    assert not [u for u in urls if u.rstrip("/") in (alyawm.base_url, sada.base_url)]
+
+
+def test_robots_disallowed_path_is_never_requested(crawl, db, sample_sites, sample_registry_for):
+    alyawm, _ = sample_sites
+    result = crawl(sample_registry_for)
+    assert result.returncode == 0, result.log[-3000:]
+    assert not [p for p in alyawm.paths() if p.startswith("/private/")]
+    assert db.articles.count_documents({"url": {"$regex": "/private/"}}) == 0
+
+
+def test_crawl_run_is_recorded(crawl, db, sample_registry_for):
+    result = crawl(sample_registry_for)
+    assert result.returncode == 0, result.log[-3000:]
+    runs = list(db.crawl_runs.find())
+    assert len(runs) == 1
+    run = runs[0]
+    assert run["status"] == "finished"
+    assert run["spider"] == "news"
+    assert run["sites"] == ["akhbar_alyawm", "sada_wp"]
+    assert run["finished_at"] >= run["started_at"]
+    assert run["counts"]["stored_new"] == 8
+    assert run["counts"]["articles_found"] >= 8
+    assert run["counts"]["pages"] >= 20
+    assert run["counts"]["dropped"] == 0
+    assert all("." not in key and not key.startswith("$") for key in run["stats"])
+
+
+def test_second_run_updates_without_duplicates(crawl, db, sample_registry_for):
+    assert crawl(sample_registry_for).returncode == 0
+    first = {d["url"]: d["crawled_at"] for d in db.articles.find()}
+    result = crawl(sample_registry_for)
+    assert result.returncode == 0, result.log[-3000:]
+    second = {d["url"]: d["crawled_at"] for d in db.articles.find()}
+    assert set(second) == set(first)
+    assert all(second[url] > first[url] for url in first)
+    last = db.crawl_runs.find_one(sort=[("started_at", -1)])
+    assert last["counts"]["stored_new"] == 0 and last["counts"]["stored_updated"] >= 8
+
+
+def test_site_argument_limits_the_crawl(crawl, db, sample_sites, sample_registry_for):
+    alyawm, sada = sample_sites
+    result = crawl(sample_registry_for, "-a", "site=sada_wp")
+    assert result.returncode == 0, result.log[-3000:]
+    assert alyawm.paths() == []
+    assert "/robots.txt" in sada.paths()
+    assert {d["site"] for d in db.articles.find()} == {"sada_wp"}
+
+
+def test_generic_mode_crawls_start_urls_without_registry(crawl, db, sample_sites):
+    _, sada = sample_sites
+    result = crawl(None, "-a", f"urls={sada.base_url}/")
+    assert result.returncode == 0, result.log[-3000:]
+    docs = list(db.articles.find())
+    assert {d["url"][len(sada.base_url) :] for d in docs} == SADA_ARTICLES
+    assert {d["site"] for d in docs} == {"127.0.0.1"}
+
+
+def test_bad_input_is_counted_and_the_crawl_goes_on(crawl, db, tmp_path):
+    good = (
+        "<html><head><meta charset='utf-8'><meta property='og:type' content='article'>"
+        "<meta property='article:published_time' content='not a date at all'>"
+        # JSON escapes smuggle a NUL and a lone surrogate past the HTML parser.
+        """<script type="application/ld+json">{"@type": "NewsArticle", "headline": "خبر سليم\\u0000",
+        "keywords": ["وسم\\ud800"], "datePublished": "2026-13-45"}</script>"""
+        "<title>خبر سليم</title></head><body><article><h1>خبر سليم</h1>"
+        + "".join(
+            f"<p>فقرة رقم {i} من خبر سليم يجب أن يخزن رغم كل الصفحات المعطوبة حوله في الموقع نفسه.</p>"
+            for i in range(5)
+        )
+        + "</article></body></html>"
+    ).encode()
+    hops = itertools.count()
+    routes = {
+        "/": Reply(
+            body=(
+                "<html><body>"
+                + "".join(
+                    f"<a href='{path}'>{path}</a>"
+                    for path in (
+                        "/ok.html",
+                        "/boom.html",
+                        "/photo",
+                        "/huge.html",
+                        "/loop.html",
+                        "/empty.html",
+                        "/broken.html",
+                        "/no-title.html",
+                        "/short.html",
+                    )
+                )
+                + "</body></html>"
+            ).encode()
+        ),
+        "/robots.txt": Reply(status=404, body=b"", content_type="text/plain"),
+        "/ok.html": Reply(body=good),
+        "/boom.html": Reply(status=500, body=b"<html><body>Internal error</body></html>"),
+        "/photo": Reply(body=b"\xff\xd8\xff\xe0" + b"\x00" * 2000, content_type="image/jpeg"),
+        "/huge.html": Reply(
+            body=b"<html><body>" + b"<p>" + "ا".encode() * 300_000 + b"</p></body></html>"
+        ),
+        # Every hop redirects to a new URL, so only the redirect limit ends it.
+        "/loop.html": lambda path: Reply(
+            status=302, headers={"Location": f"/loop.html?hop={next(hops)}"}
+        ),
+        "/empty.html": Reply(body=b""),
+        "/broken.html": Reply(
+            body="<html><head><meta property='og:type' content='article'><title>صفحة مكسورة</title><body><article><p><b><div><span>".encode()
+        ),
+        "/short.html": Reply(
+            body="<html><head><meta property='og:type' content='article'><title>عاجل</title></head><body><p>عاجل: انفجار في الميناء</p></body></html>".encode()
+        ),
+        "/no-title.html": Reply(
+            body=(
+                "<html><head><meta property='og:type' content='article'></head><body>"
+                + "<p>فقرة طويلة بما يكفي لتعد نصاً رئيسياً لكن الصفحة بلا عنوان على الإطلاق.</p>" * 5
+                + "</body></html>"
+            ).encode()
+        ),
+    }
+    with SampleSite(tmp_path, routes=routes) as site:
+        registry = {"sites": [{"name": "flaky", "base_url": f"{site.base_url}/"}]}
+        result = crawl(registry, "-s", "DOWNLOAD_MAXSIZE=200000", "-s", "RETRY_TIMES=0")
+        assert result.returncode == 0, result.log[-3000:]
+        assert "/huge.html" in site.paths() and "/loop.html" in site.paths()
+
+    docs = list(db.articles.find())
+    assert [d["title"] for d in docs] == ["خبر سليم"]
+    assert docs[0]["tags"] == ["وسم"]
+    assert docs[0]["published_at"] is None  # an invalid date is dropped, not guessed
+
+    run = db.crawl_runs.find_one()
+    assert run["status"] == "finished"
+    assert run["drops"].get("not_html") == 1
+    assert run["drops"].get("missing_title") == 1
+    assert run["drops"].get("empty_body") == 1  # the broken page has a title but no text
+    assert run["drops"].get("short_body") == 1
+    assert run["fetch_errors"].get("http_500") == 1
+    assert run["fetch_errors"].get("redirect_loop") == 1
+    assert run["fetch_errors"].get("DownloadCancelledError") == 1  # past DOWNLOAD_MAXSIZE
+    assert run["stats"].get("akhbar/invalid_date") == 2
+    assert run["stats"].get("akhbar/mongo/sanitized_values", 0) >= 1

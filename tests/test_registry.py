@@ -1,0 +1,157 @@
+"""The site registry: validation rules, and rejection of a bad registry before any request."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.registry import DEFAULT_REGISTRY, RegistryError, load_registry, parse_registry
+from crawler.sampleserver import SampleSite
+from tests.conftest import run_crawl, write_registry
+
+
+def site(**fields):
+    return {"name": "example_news", "base_url": "https://www.example.com/", **fields}
+
+
+def test_valid_entry_with_every_field():
+    (parsed,) = parse_registry(
+        {
+            "sites": [
+                site(
+                    language="ar",
+                    feeds=["https://www.example.com/rss"],
+                    sitemaps=["https://www.example.com/sitemap.xml"],
+                    sections=["https://www.example.com/politics/"],
+                    article_url_pattern=r"/news/\d{4}/",
+                    render_js=True,
+                    selectors={"body": "div.article-body", "date": "//time/@datetime"},
+                    topic_map={"سياسة": "politics"},
+                    timezone="Africa/Cairo",
+                    enabled=True,
+                    note="ok",
+                )
+            ]
+        }
+    )
+    assert parsed.name == "example_news"
+    assert parsed.host == "www.example.com"
+    assert parsed.article_url_pattern.search("https://www.example.com/news/2026/x")
+    assert parsed.render_js is True
+    assert parsed.tz.key == "Africa/Cairo"
+    assert parsed.topic_map == {"سياسة": "politics"}
+
+
+@pytest.mark.parametrize(
+    ("registry", "message"),
+    [
+        ({"sites": [{"base_url": "https://x.com/"}]}, "field 'name': missing"),
+        ({"sites": [{"name": "x"}]}, "site 'x', field 'base_url': missing"),
+        ({"sites": [site(), site()]}, "site 'example_news', field 'name': duplicate"),
+        (
+            {"sites": [site(article_url_pattern="/news/(")]},
+            "field 'article_url_pattern': bad regex",
+        ),
+        ({"sites": [site(colour="blue")]}, "site 'example_news', field 'colour': unknown key"),
+        ({"sites": [site(base_url="ftp://example.com/")]}, "field 'base_url': not an http(s) URL"),
+        ({"sites": [site(feeds=["javascript:alert(1)"])]}, "field 'feeds': not an http(s) URL"),
+        (
+            {"sites": [site(selectors={"body": "div[["})]},
+            "field 'selectors.body': invalid selector",
+        ),
+        (
+            {"sites": [site(selectors={"teaser": "p"})]},
+            "field 'selectors.teaser': unknown selector",
+        ),
+        ({"sites": [site(timezone="Mars/Olympus")]}, "field 'timezone': unknown IANA timezone"),
+        ({"sites": [site(render_js="yes")]}, "field 'render_js': expected true or false"),
+        ({"sites": [site(topic_map=["politics"])]}, "field 'topic_map': expected a mapping"),
+        ({"sites": []}, "'sites' must be a non-empty list"),
+        (["not", "a", "mapping"], "expected a mapping"),
+        ({"sites": ["just a string"]}, "site #1: expected a mapping"),
+    ],
+)
+def test_invalid_registries_name_site_and_field(registry, message):
+    with pytest.raises(RegistryError) as error:
+        parse_registry(registry)
+    assert message in str(error.value)
+
+
+def test_yaml_that_is_not_a_mapping(tmp_path):
+    path = tmp_path / "sites.yaml"
+    path.write_text("- just\n- a list\n", encoding="utf-8")
+    with pytest.raises(RegistryError, match="expected a mapping"):
+        load_registry(path)
+    path.write_text("sites: [unclosed\n", encoding="utf-8")
+    with pytest.raises(RegistryError, match="invalid YAML"):
+        load_registry(path)
+
+
+def test_yaml_is_loaded_safely(tmp_path):
+    path = tmp_path / "sites.yaml"
+    path.write_text("sites: !!python/object/apply:os.system ['true']\n", encoding="utf-8")
+    with pytest.raises(RegistryError, match="invalid YAML"):
+        load_registry(path)
+
+
+def test_builtin_registry_validates():
+    sites = load_registry(DEFAULT_REGISTRY)
+    assert sites
+    assert all(s.base_url.startswith("https://") for s in sites)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            {"name": "bad", "base_url": "BASE/", "article_url_pattern": "(["},
+            "site 'bad', field 'article_url_pattern'",
+        ),
+        (
+            {"name": "bad", "base_url": "BASE/", "sitemap": ["BASE/s.xml"]},
+            "site 'bad', field 'sitemap': unknown key",
+        ),
+    ],
+)
+def test_invalid_registry_stops_the_crawl_before_any_request(
+    tmp_path, mongo_uri, db, entry, message
+):
+    with SampleSite(tmp_path) as server:
+        fixed = {
+            k: v.replace("BASE", server.base_url) if isinstance(v, str) else v
+            for k, v in entry.items()
+        }
+        good = {"name": "good", "base_url": f"{server.base_url}/"}
+        registry = write_registry(tmp_path, {"sites": [good, fixed]})
+        result = run_crawl("-a", f"sites={registry}", mongo_uri=mongo_uri, database=db.name)
+        assert result.returncode != 0
+        assert message in result.log
+        assert server.paths() == []
+    assert db.crawl_runs.count_documents({}) == 0
+
+
+def test_unknown_site_name_is_rejected(tmp_path, mongo_uri, db):
+    registry = write_registry(tmp_path, {"sites": [site()]})
+    result = run_crawl(
+        "-a", f"sites={registry}", "-a", "site=nope", mongo_uri=mongo_uri, database=db.name
+    )
+    assert result.returncode != 0
+    assert "site 'nope': not in the registry" in result.log
+
+
+def test_unreachable_database_fails_the_crawl_clearly(tmp_path, db):
+    with SampleSite(tmp_path) as server:
+        registry = write_registry(
+            tmp_path, {"sites": [{"name": "s", "base_url": f"{server.base_url}/"}]}
+        )
+        result = run_crawl(
+            "-a",
+            f"sites={registry}",
+            "-s",
+            "MONGO_TIMEOUT_MS=500",
+            mongo_uri="mongodb://akhbar:s3cret@127.0.0.1:9/",
+            database=db.name,
+        )
+        assert result.returncode != 0
+        assert "cannot reach MongoDB at mongodb://akhbar:***@127.0.0.1:9/" in result.log
+        assert "s3cret" not in result.log
+        assert server.paths() == []
