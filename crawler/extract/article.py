@@ -180,16 +180,17 @@ def _selected_body(sel: Selector, expression: str) -> str:
     Share boxes, related-article lists, forms and captions nested in the body element are skipped.
     """
     paragraphs: list[str] = []
+    block = "self::p or self::h2 or self::h3 or self::h4 or self::li or self::blockquote"
     for node in _select(sel, expression):
+        # Innermost blocks only, so a <p> inside a <blockquote> is read once.
         blocks = node.xpath(
-            ".//*[self::p or self::h2 or self::h3 or self::h4 or self::li or self::blockquote]"
-            f"[not(ancestor-or-self::*[{NOT_CONTENT}])]"
+            f".//*[{block}][not(descendant::*[{block}])][not(ancestor-or-self::*[{NOT_CONTENT}])]"
         )
         if not blocks:
             blocks = [node]
-        for block in blocks:
-            text = " ".join(_node_text(block).split())
-            if text and text not in paragraphs:
+        for element in blocks:
+            text = " ".join(_node_text(element).split())
+            if text:
                 paragraphs.append(text)
     return "\n\n".join(paragraphs)
 

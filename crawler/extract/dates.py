@@ -19,6 +19,39 @@ ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234
 ISO_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 COMPACT_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
 
+# Levantine/Iraqi (Syriac-derived) and Maghrebi month names, mapped to the names dateparser knows.
+MONTH_ALIASES = {
+    "كانون الثاني": "يناير",
+    "شباط": "فبراير",
+    "آذار": "مارس",
+    "اذار": "مارس",
+    "نيسان": "أبريل",
+    "أيار": "مايو",
+    "ايار": "مايو",
+    "حزيران": "يونيو",
+    "تموز": "يوليو",
+    "آب": "أغسطس",
+    "اب": "أغسطس",
+    "أيلول": "سبتمبر",
+    "ايلول": "سبتمبر",
+    "تشرين الأول": "أكتوبر",
+    "تشرين الاول": "أكتوبر",
+    "تشرين الثاني": "نوفمبر",
+    "كانون الأول": "ديسمبر",
+    "كانون الاول": "ديسمبر",
+    "ماي": "مايو",
+    "يوليوز": "يوليو",
+    "غشت": "أغسطس",
+    "شتنبر": "سبتمبر",
+    "نونبر": "نوفمبر",
+    "دجنبر": "ديسمبر",
+}
+MONTH_ALIAS_RE = re.compile(
+    r"(?<![\u0600-\u06FF])("
+    + "|".join(sorted(map(re.escape, MONTH_ALIASES), key=len, reverse=True))
+    + r")(?![\u0600-\u06FF])"
+)
+
 
 def _plausible(value: datetime, now: datetime | None) -> datetime | None:
     value = value.astimezone(UTC)
@@ -58,16 +91,15 @@ def parse_feed_date(text: str) -> datetime | None:
 def _parse_free_text(text: str, tz: tzinfo) -> datetime | None:
     import dateparser  # slow to import; only needed for dates written out in words
 
-    settings = {
-        "TIMEZONE": getattr(tz, "key", "UTC"),
-        "RETURN_AS_TIMEZONE_AWARE": True,
-        "PREFER_DATES_FROM": "past",
-        "REQUIRE_PARTS": ["day", "month", "year"],
-    }
+    # No TIMEZONE setting: dateparser's own zone handling is wrong for some zones (Casablanca);
+    # it returns naive datetimes for zone-less text, which we localize with zoneinfo.
+    settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month", "year"]}
+    text = MONTH_ALIAS_RE.sub(lambda m: MONTH_ALIASES[m.group(1)], text)
     try:
-        return dateparser.parse(text, languages=["ar", "en", "fr"], settings=settings)
+        parsed = dateparser.parse(text, languages=["ar", "en", "fr"], settings=settings)
     except (ValueError, OverflowError, TypeError):
         return None
+    return _localize(parsed, tz) if parsed else None
 
 
 def parse_date(

@@ -1,0 +1,195 @@
+"""The MongoDB sink against a real wire-protocol server: safe documents, merges, retries, no loss."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from datetime import UTC, datetime
+
+import pytest
+import scrapy
+from bson import json_util
+from scrapy.utils.test import get_crawler
+
+from crawler.db import safe_key, sanitize
+from crawler.localdb import FerretDB
+from pipelines.mongo import MongoPipeline
+from pipelines.validate import InvalidArticle, ValidatePipeline
+
+
+def test_sanitize_makes_values_storable():
+    result = sanitize(
+        {
+            "$where": "x",
+            "a.b": {"c.d": 1},
+            "text": "عنوان\x00 مع\ud800 خطأ",
+            "score": math.nan,
+            "inf": math.inf,
+            "nested": [[1, [2]], 3, ("t",)],
+            "ok": datetime(2026, 1, 1, tzinfo=UTC),
+        }
+    )
+    assert result.value == {
+        "_where": "x",
+        "a_b": {"c_d": 1},
+        "text": "عنوان مع خطأ",
+        "score": None,
+        "inf": None,
+        "nested": [1, 2, 3, "t"],
+        "ok": datetime(2026, 1, 1, tzinfo=UTC),
+    }
+    assert result.changes == 9  # 3 keys, 1 string, 2 numbers, 3 nested sequences
+    assert sanitize({"title": "سليم", "tags": ["أ"]}).changes == 0
+    assert safe_key("$") == "_" and safe_key("") == "_"
+
+
+def make_pipeline(uri: str, database: str, tmp_path, **settings) -> MongoPipeline:
+    crawler = get_crawler(
+        settings_dict={
+            "MONGO_URI": uri,
+            "MONGO_DATABASE": database,
+            "MONGO_BATCH_SIZE": 100,
+            "MONGO_FLUSH_INTERVAL": 60.0,
+            "MONGO_RETRIES": 3,
+            "MONGO_RETRY_BACKOFF": 0.01,
+            "MONGO_TIMEOUT_MS": 300,
+            "MONGO_UNSAVED_DIR": str(tmp_path),
+            **settings,
+        }
+    )
+    crawler.spider = scrapy.Spider(name="news")
+    return MongoPipeline.from_crawler(crawler)
+
+
+def article(url: str, **fields) -> dict:
+    return {
+        "url": url,
+        "alternate_urls": [],
+        "site": "s",
+        "title": "عنوان",
+        "body": "نص الخبر",
+        "crawled_at": datetime(2026, 11, 29, tzinfo=UTC),
+        "fetched_url": url,
+        **fields,
+    }
+
+
+def test_unsafe_values_are_stored_after_sanitizing(mongo_uri, db, tmp_path):
+    async def scenario():
+        pipeline = make_pipeline(mongo_uri, db.name, tmp_path)
+        await pipeline.open_spider()
+        await pipeline.process_item(
+            article(
+                "https://a.example/1", title="عنوان\x00", tags=[["أ", "ب"]], word_count=math.nan
+            )
+        )
+        await pipeline.close_spider()
+        await pipeline.spider_closed(pipeline.crawler.spider, "finished")
+        return pipeline
+
+    pipeline = asyncio.run(scenario())
+    doc = db.articles.find_one({"url": "https://a.example/1"})
+    assert doc["title"] == "عنوان" and doc["tags"] == ["أ", "ب"] and doc["word_count"] is None
+    assert "fetched_url" not in doc
+    assert pipeline.stats.get_value("akhbar/mongo/sanitized_values") == 3
+    indexes = {ix["name"]: ix for ix in db.articles.list_indexes()}
+    assert {"url_unique", "site_published", "topic_published", "language", "story_id"} <= set(
+        indexes
+    )
+    assert indexes["url_unique"]["unique"] is True
+    run = db.crawl_runs.find_one()
+    assert run["status"] == "finished" and run["counts"]["stored_new"] == 1
+
+
+@pytest.mark.parametrize("same_batch", [True, False])
+@pytest.mark.parametrize("canonical_first", [True, False])
+def test_alternate_copy_never_overwrites_the_canonical_article(
+    mongo_uri, db, tmp_path, same_batch, canonical_first
+):
+    url = "https://a.example/news/1"
+    canonical = article(url, title="العنوان الكامل", authors=["كاتب"])
+    amp = article(
+        url,
+        title="عنوان مختصر",
+        authors=[],
+        alternate_urls=["https://a.example/amp/news/1"],
+        fetched_url="https://a.example/amp/news/1",
+    )
+
+    async def scenario():
+        pipeline = make_pipeline(mongo_uri, db.name, tmp_path)
+        await pipeline.open_spider()
+        for item in [canonical, amp] if canonical_first else [amp, canonical]:
+            await pipeline.process_item(item)
+            if not same_batch:
+                await pipeline.flush()
+        await pipeline.close_spider()
+        await pipeline.spider_closed(pipeline.crawler.spider, "finished")
+
+    asyncio.run(scenario())
+    docs = list(db.articles.find({"url": url}))
+    assert len(docs) == 1
+    assert docs[0]["title"] == "العنوان الكامل" and docs[0]["authors"] == ["كاتب"]
+    assert docs[0]["alternate_urls"] == ["https://a.example/amp/news/1"]
+
+
+def test_partial_batches_are_flushed_on_the_interval(mongo_uri, db, tmp_path):
+    async def scenario():
+        pipeline = make_pipeline(mongo_uri, db.name, tmp_path, MONGO_FLUSH_INTERVAL=0.05)
+        await pipeline.open_spider()
+        await pipeline.process_item(article("https://a.example/interval"))
+        stored = False
+        for _ in range(200):  # wait for the flusher, not for a fixed time
+            if await pipeline.client[db.name].articles.count_documents({}) == 1:
+                stored = True
+                break
+            await asyncio.sleep(0.01)
+        await pipeline.close_spider()
+        await pipeline.spider_closed(pipeline.crawler.spider, "finished")
+        return stored
+
+    assert asyncio.run(scenario()), "a partial batch reached the database before close"
+
+
+def test_batch_is_kept_on_disk_when_the_database_goes_away(tmp_path):
+    server = FerretDB().start()
+
+    async def scenario():
+        pipeline = make_pipeline(server.uri, "akhbar", tmp_path)
+        await pipeline.open_spider()
+        server.stop()
+        await pipeline.process_item(article("https://a.example/lost-1"))
+        await pipeline.process_item(
+            article("https://a.example/lost-2", published_at=datetime(2026, 11, 1, tzinfo=UTC))
+        )
+        await pipeline.close_spider()
+        await pipeline.spider_closed(pipeline.crawler.spider, "finished")
+        return pipeline
+
+    try:
+        pipeline = asyncio.run(scenario())
+    finally:
+        server.stop()
+    assert pipeline.stats.get_value("akhbar/mongo/unsaved") == 2
+    (saved,) = tmp_path.glob("akhbar-unsaved-*.jsonl")
+    docs = [json_util.loads(line) for line in saved.read_text(encoding="utf-8").splitlines()]
+    assert [d["url"] for d in docs] == ["https://a.example/lost-1", "https://a.example/lost-2"]
+    assert docs[1]["published_at"] == datetime(2026, 11, 1)  # dates survive as BSON dates
+
+
+def test_validate_drops_are_counted():
+    crawler = get_crawler(settings_dict={"VALIDATE_MIN_WORDS": 3})
+    stage = ValidatePipeline.from_crawler(crawler)
+    cases = {
+        "missing_url": article("", body="نص طويل بما يكفي هنا"),
+        "missing_title": article("https://a.example/1", title="  ", body="نص طويل بما يكفي هنا"),
+        "empty_body": article("https://a.example/2", body=" \n "),
+        "short_body": article("https://a.example/3", body="عاجل فقط"),
+    }
+    for reason, item in cases.items():
+        with pytest.raises(InvalidArticle) as dropped:
+            stage.process_item(item)
+        assert dropped.value.reason == reason
+        assert crawler.stats.get_value(f"akhbar/drop/{reason}") == 1
+    good = article("https://a.example/4", body="نص طويل بما يكفي هنا")
+    assert stage.process_item(good) is good
