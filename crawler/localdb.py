@@ -67,7 +67,7 @@ class FerretDB:
             f"--listen-addr=127.0.0.1:{self.port}",
             "--telemetry=disable",
             "--debug-addr=-",
-            "--log-level=error",
+            "--log-level=" + os.environ.get("FERRETDB_LOG_LEVEL", "error") + "",
         ]
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
