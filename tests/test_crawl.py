@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import os
+import signal
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime
 
 from crawler.sampleserver import Reply, SampleSite
+from tests.conftest import PROJECT_ROOT, write_registry
 
 ALYAWM_ARTICLES = {
     "/news/2026/11/20/arab-ministers-reconstruction.html",  # JSON-LD (with a trailing comma)
@@ -266,3 +272,55 @@ def test_bad_input_is_counted_and_the_crawl_goes_on(crawl, db, tmp_path):
     assert run["fetch_errors"].get("DownloadCancelledError") == 1  # past DOWNLOAD_MAXSIZE
     assert run["stats"].get("akhbar/invalid_date") == 2
     assert run["stats"].get("akhbar/mongo/sanitized_values", 0) >= 1
+
+
+def test_interrupted_crawl_stores_every_scraped_article(mongo_uri, db, tmp_path):
+    paragraph = "<p>" + "فقرة طويلة من نص الخبر تتكرر هنا لتكون نصاً كافياً للمقال. " * 5 + "</p>"
+
+    def slow_article(path: str) -> Reply:
+        time.sleep(0.1)
+        return Reply(
+            body=(
+                f"<html><head><meta property='og:type' content='article'><title>خبر {path}</title>"
+                f"</head><body>{paragraph * 4}</body></html>"
+            ).encode()
+        )
+
+    links = "".join(f"<a href='/a/{i}.html'>{i}</a>" for i in range(300))
+    routes = {"/": Reply(body=f"<html><body>{links}</body></html>".encode())}
+    routes |= {f"/a/{i}.html": slow_article for i in range(300)}
+    with SampleSite(tmp_path, routes=routes) as site:
+        registry = write_registry(
+            tmp_path, {"sites": [{"name": "slow", "base_url": f"{site.base_url}/"}]}
+        )
+        env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
+        # A batch far larger than the crawl and no timed flush: only the shutdown flush can save it.
+        settings = {
+            "MONGO_URI": mongo_uri,
+            "MONGO_DATABASE": db.name,
+            "AUTOTHROTTLE_ENABLED": "False",
+            "DOWNLOAD_DELAY": "0",
+            "MONGO_BATCH_SIZE": "1000",
+            "MONGO_FLUSH_INTERVAL": "600",
+        }
+        command = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={registry}"]
+        for name, value in settings.items():
+            command += ["-s", f"{name}={value}"]
+        process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=env, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while (
+                sum(p.startswith("/a/") for p in site.paths()) < 20 and time.monotonic() < deadline
+            ):
+                time.sleep(0.05)
+            process.send_signal(signal.SIGINT)
+            log = process.communicate(timeout=120)[1]
+        finally:
+            process.kill()
+    assert process.returncode == 0, log[-2000:]
+    run = db.crawl_runs.find_one()
+    assert run["status"] == "shutdown"
+    assert 20 <= run["counts"]["items_scraped"] < 300
+    assert db.articles.count_documents({}) == run["counts"]["items_scraped"]
