@@ -49,11 +49,6 @@ class Site:
         return (urlsplit(self.base_url).hostname or "").lower()
 
     @property
-    def netloc(self) -> str:
-        """Host and port of `base_url`: the scope of the site's in-domain links."""
-        return urlsplit(self.base_url).netloc.lower()
-
-    @property
     def tz(self) -> ZoneInfo:
         """Timezone used for dates the site publishes without an offset."""
         return ZoneInfo(self.timezone)

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string
 
@@ -39,6 +39,8 @@ TRACKING_PARAMS = frozenset(
 )
 TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# Hosts under which a site serves the same pages (desktop, mobile, AMP): one site for scoping.
+HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
 
 
 def is_tracking_param(name: str) -> bool:
@@ -52,12 +54,13 @@ def canonical_url(url: str) -> str:
 
     Scheme and host lower-cased, default port and fragment dropped, tracking parameters removed,
     non-ASCII paths percent-encoded (UTF-8) so the same Arabic slug always reads the same.
+    Raises ValueError for a malformed URL (an invalid port, say).
     """
     url = safe_url_string(url.strip(), encoding="utf-8")
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    port = parts.port
+    port = _port(parts)
     netloc = host if port is None or DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
     if parts.username:
         netloc = f"{parts.username}@{netloc}"
@@ -69,11 +72,36 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query, safe="/:,"), ""))
 
 
+def _port(parts: SplitResult) -> int | None:
+    try:
+        return parts.port
+    except ValueError as exc:  # "host:abc" in a scraped href
+        raise ValueError(f"invalid port in URL {parts.geturl()!r}") from exc
+
+
+def site_scope(url: str) -> str:
+    """The part of `url` that says which site it belongs to: host and non-default port, without
+    a www./m./amp./mobile. prefix. Raises ValueError for a malformed URL."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    for prefix in HOST_PREFIXES:
+        if host.startswith(prefix):
+            host = host[len(prefix) :]
+            break
+    port = _port(parts)
+    if port is None or DEFAULT_PORTS.get(parts.scheme.lower()) == port:
+        return host
+    return f"{host}:{port}"
+
+
+def same_site(url_a: str, url_b: str) -> bool:
+    """True when two URLs belong to one site (see `site_scope`); False if either is malformed."""
+    try:
+        return site_scope(url_a) == site_scope(url_b)
+    except ValueError:
+        return False
+
+
 def url_host(url: str) -> str:
     """Lower-case host of `url`, without port."""
     return (urlsplit(url).hostname or "").lower()
-
-
-def url_netloc(url: str) -> str:
-    """Lower-case host[:port] of `url`: the scope used to keep a crawl inside one site."""
-    return urlsplit(url).netloc.lower()

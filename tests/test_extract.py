@@ -13,10 +13,10 @@ from crawler.extract.article import (
     classify_page,
     extract_article,
     resolve_url,
-    same_site,
     text_stats,
 )
 from crawler.extract.metadata import extract_metadata
+from crawler.urls import same_site
 
 BASE = "https://news.example"
 PARAGRAPH = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.urls import canonical_url, is_tracking_param
+from crawler.urls import canonical_url, is_tracking_param, same_site, site_scope
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,19 @@ def test_tracking_params():
     assert (
         not is_tracking_param("id") and not is_tracking_param("page") and not is_tracking_param("p")
     )
+
+
+def test_site_scope_ignores_mobile_and_www_hosts_but_not_ports():
+    assert site_scope("https://www.Example.com:443/a") == "example.com"
+    assert site_scope("https://m.example.com/a") == site_scope("http://amp.example.com/b")
+    assert site_scope("http://127.0.0.1:8001/") != site_scope("http://127.0.0.1:8002/")
+    assert same_site("https://www.example.com/", "https://example.com/x")
+    assert not same_site("https://example.com/", "https://example.com.evil.org/")
+
+
+def test_malformed_urls_raise_value_error():
+    with pytest.raises(ValueError):
+        canonical_url("http://example.com:abc/")
+    with pytest.raises(ValueError):
+        site_scope("http://example.com:99999999/")
+    assert not same_site("http://example.com:abc/", "http://example.com/")

@@ -17,7 +17,7 @@ from parsel import Selector, SelectorList
 from crawler.extract.dates import parse_date
 from crawler.extract.metadata import PageMeta, extract_metadata
 from crawler.registry import is_xpath
-from crawler.urls import canonical_url, url_host
+from crawler.urls import canonical_url, same_site, url_host
 
 # Paths of pages that list articles rather than being one: followed, never stored.
 LISTING_PATH = re.compile(
@@ -30,8 +30,6 @@ LISTING_PATH = re.compile(
 DATE_PATH = re.compile(
     r"/(?:19|20)\d{2}(?:/|-)?(?:0?[1-9]|1[0-2])(?:/|-)?(?:0?[1-9]|[12]\d|3[01])\b"
 )
-# Hosts that serve the same site under another name (mobile, AMP): still the same site.
-HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
 
 # Elements inside an article body that are not part of the story.
 NOT_CONTENT = (
@@ -140,18 +138,6 @@ def classify_page(
     if dense and low_links:
         return Verdict(True, "text_density")
     return Verdict(False, "not_article")
-
-
-def same_site(url_a: str, url_b: str) -> bool:
-    """True when two URLs belong to one site (equal hosts up to a www./m./amp. prefix)."""
-
-    def bare(host: str) -> str:
-        for prefix in HOST_PREFIXES:
-            if host.startswith(prefix):
-                return host[len(prefix) :]
-        return host
-
-    return bare(url_host(url_a)) == bare(url_host(url_b))
 
 
 def _select(sel: Selector, expression: str) -> SelectorList:
@@ -273,7 +259,10 @@ def resolve_url(fetched_url: str, meta: PageMeta) -> tuple[str, list[str]]:
             continue
         absolute = urljoin(fetched_url, candidate.strip())
         if absolute.startswith(("http://", "https://")) and same_site(absolute, fetched_url):
-            chosen = canonical_url(absolute)
+            try:
+                chosen = canonical_url(absolute)
+            except ValueError:
+                continue  # a malformed canonical link is no better than none
             return chosen, ([fetched] if fetched != chosen else [])
     return fetched, []
 

@@ -31,7 +31,7 @@ from crawler.extract.article import classify_page, extract_article, text_stats
 from crawler.extract.metadata import extract_metadata
 from crawler.items import SCHEMA_VERSION, ArticleItem
 from crawler.registry import DEFAULT_REGISTRY, RegistryError, Site, load_registry
-from crawler.urls import canonical_url, url_netloc
+from crawler.urls import canonical_url, same_site, site_scope, url_host
 
 logger = logging.getLogger(__name__)
 
@@ -39,25 +39,25 @@ FALLBACK_SITEMAPS = ("/sitemap.xml",)
 
 
 def sites_from_urls(urls: str) -> list[Site]:
-    """Generic mode: one ad-hoc site per host of the given start URLs (named after the host)."""
-    by_netloc: dict[str, list[str]] = {}
+    """Generic mode: one ad-hoc site per site of the given start URLs, named after its host."""
+    by_scope: dict[str, list[str]] = {}
     for raw in urls.split(","):
         raw = raw.strip()
         if not raw:
             continue
         parts = urlsplit(raw)
+        try:
+            scope = site_scope(raw)
+        except ValueError as exc:
+            raise RegistryError(f"urls: {exc}") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise RegistryError(f"urls: not an http(s) URL: {raw!r}")
-        by_netloc.setdefault(parts.netloc.lower(), []).append(raw)
-    if not by_netloc:
+        by_scope.setdefault(scope, []).append(raw)
+    if not by_scope:
         raise RegistryError("urls: no start URL given")
     return [
-        Site(
-            name=urlsplit(starts[0]).hostname or netloc,
-            base_url=starts[0],
-            sections=tuple(starts[1:]),
-        )
-        for netloc, starts in by_netloc.items()
+        Site(name=url_host(starts[0]), base_url=starts[0], sections=tuple(starts[1:]))
+        for starts in by_scope.values()
     ]
 
 
@@ -123,9 +123,13 @@ class NewsSpider(scrapy.Spider):
     def _page_request(
         self, site: Site, url: str, *, depth: int, listing_page: int = 1, listed: bool = False
     ) -> Request | None:
-        """A request for an HTML page of `site`, or None when it is off-site or over budget."""
-        url = canonical_url(url)
-        if url_netloc(url) != site.netloc or url in self.seen_urls:
+        """A request for an HTML page of `site`, or None when it is off-site, seen or over budget."""
+        try:
+            url = canonical_url(url)
+        except ValueError:
+            self._count("discovery/bad_url")
+            return None
+        if url in self.seen_urls or not same_site(url, site.base_url):
             return None
         if self.scheduled[site.name] >= self.max_pages:
             self._count(f"limit/pages_per_site/{site.name}")
@@ -217,12 +221,13 @@ class NewsSpider(scrapy.Spider):
             reverse=True,
         )
         for entry in newest_first[: self.max_xml_urls]:
-            request = self._page_request(site, entry.url, depth=depth + 1, listed=True)
+            # Feeds and news sitemaps list articles; a plain sitemap lists sections too.
+            request = self._page_request(site, entry.url, depth=depth + 1, listed=entry.is_news)
             if request is not None:
                 yield request
         if depth < self.max_depth:
             for child in document.sitemaps[: self.max_xml_urls]:
-                if url_netloc(child.url) == site.netloc:
+                if same_site(child.url, site.base_url):
                     yield self._xml_request(site, child.url, depth=depth + 1)
 
     def parse_page(self, response: Response) -> Iterable[Any]:
@@ -297,7 +302,7 @@ class NewsSpider(scrapy.Spider):
     def _follow_listing(self, site: Site, response: HtmlResponse, sel) -> Iterable[Request]:
         depth = response.meta.get("hops", 0)
         for url in feed_links(sel, response.url):
-            if url_netloc(url) == site.netloc:
+            if same_site(url, site.base_url):
                 yield self._xml_request(site, url, depth=depth)
         page = response.meta.get("listing_page", 1)
         if page < self.max_listing_pages:
