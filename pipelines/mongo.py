@@ -1,4 +1,5 @@
-"""MongoDB sink: bulk, unordered upserts of articles keyed by `url`, and one `crawl_runs` record per run.
+"""MongoDB sink: articles written in unordered bulks keyed by their canonical URL, and one
+`crawl_runs` record per run.
 
 Writes are batched (`MONGO_BATCH_SIZE`, `MONGO_FLUSH_INTERVAL`), retried with back-off on transient
 errors, and never lost: a batch the database keeps refusing is written to a JSONL file instead.
@@ -16,16 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from bson import json_util
+from bson.errors import InvalidDocument
 from itemadapter import ItemAdapter
 from pymongo import AsyncMongoClient, InsertOne, UpdateOne
-from pymongo.errors import (
-    AutoReconnect,
-    BulkWriteError,
-    ConnectionFailure,
-    NetworkTimeout,
-    PyMongoError,
-    ServerSelectionTimeoutError,
-)
+from pymongo.errors import BulkWriteError, PyMongoError
 from scrapy import signals
 
 from crawler.db import ARTICLES, CRAWL_RUNS, ensure_indexes, redact_uri, safe_key, sanitize
@@ -34,12 +29,12 @@ from crawler.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
-TRANSIENT = (AutoReconnect, ConnectionFailure, NetworkTimeout, ServerSelectionTimeoutError)
-# Duplicate key on an upsert means two writers raced to insert the same url: retrying matches.
 DUPLICATE_KEY = 11000
 # Updates go out in bulks of at most this many: FerretDB 1.24 (SQLite) stalls on an `update`
 # command of about a hundred statements; MongoDB does not care.
 UPDATE_CHUNK = 50
+# Write errors worth another attempt. A duplicate key on an upsert means two writers raced to
+# insert the same url: the retry finds the document and updates it.
 RETRYABLE_CODES = {11000, 91, 189, 262, 6, 7, 89, 9001, 10107, 11600, 11602, 13435, 13436}
 
 
@@ -196,7 +191,9 @@ class MongoPipeline:
         for attempt in range(1, self.retries + 1):
             try:
                 batch = await self._write(collection, batch)
-            except TRANSIENT as exc:
+            except (PyMongoError, InvalidDocument) as exc:
+                # Network trouble and failover heal with time; anything else still ends up on
+                # disk after the last attempt rather than lost.
                 logger.warning(
                     "MongoDB write of %d articles failed (attempt %d/%d): %s",
                     len(batch),
@@ -268,7 +265,7 @@ class MongoPipeline:
         path = self.unsaved_dir / f"akhbar-unsaved-{self.run_id}.jsonl"
         with path.open("a", encoding="utf-8") as handle:
             for doc in docs:
-                handle.write(json_util.dumps(doc, ensure_ascii=False) + "\n")
+                handle.write(json_util.dumps(doc, ensure_ascii=False, default=str) + "\n")
         logger.error("%d articles not stored (%s); kept in %s", len(docs), why, path)
 
     # -- crawl_runs -----------------------------------------------------------------------------

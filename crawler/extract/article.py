@@ -22,7 +22,7 @@ from crawler.urls import canonical_url, same_site, url_host
 # Paths of pages that list articles rather than being one: followed, never stored.
 LISTING_PATH = re.compile(
     r"/(?:tags?|author|authors|writers?|category|categories|section|sections|topics?|search|"
-    r"page|archive|latest|feed|rss|video|videos|gallery|galleries|wasom|kuttab)(?:/|$)"
+    r"page|archive|latest|feed|rss|video|videos|gallery|galleries)(?:/|$)"
     r"|[?&](?:s|q|page|p)=",
     re.IGNORECASE,
 )
@@ -35,7 +35,8 @@ DATE_PATH = re.compile(
 NOT_CONTENT = (
     "self::script or self::style or self::form or self::aside or self::nav or self::figcaption"
     " or self::button or contains(@class, 'share') or contains(@class, 'social')"
-    " or contains(@class, 'related') or contains(@class, 'sharedaddy') or contains(@class, 'comment')"
+    " or contains(@class, 'related') or contains(@class, 'sharedaddy') or contains(@class, 'comments')"
+    " or contains(@class, 'comment-')"
     " or contains(@class, 'newsletter') or contains(@class, 'advert')"
 )
 MIN_PARAGRAPH_CHARS = 60
