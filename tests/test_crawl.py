@@ -155,6 +155,7 @@ def test_crawl_run_is_recorded(crawl, db, sample_registry_for):
     assert run["counts"]["articles_found"] >= 8
     assert run["counts"]["pages"] >= 20
     assert run["counts"]["dropped"] == 0
+    assert run["counts"]["errors"] == 0  # the sample sites have no broken links
     assert all("." not in key and not key.startswith("$") for key in run["stats"])
 
 
