@@ -46,30 +46,34 @@ def sample_registry(akhbar_alyawm: str, sada_wp: str) -> dict:
     }
 
 
-def run_crawl(registry: Path, mongo_uri: str, database: str, *extra: str) -> int:
-    """Run `scrapy crawl news` on `registry` in a subprocess; return its exit code."""
-    command = [
-        sys.executable,
-        "-m",
-        "scrapy",
-        "crawl",
-        "news",
-        "-a",
-        f"sites={registry}",
-        "-s",
-        f"MONGO_URI={mongo_uri}",
-        "-s",
-        f"MONGO_DATABASE={database}",
-        "-s",
-        "AUTOTHROTTLE_ENABLED=False",
-        "-s",
-        "DOWNLOAD_DELAY=0",
-        "-s",
-        "LOG_LEVEL=WARNING",
-        *extra,
-    ]
+def crawl_command(*args: str, mongo_uri: str, database: str, **settings: str) -> list[str]:
+    """`scrapy crawl news ARGS` against `database`, unthrottled (local sites), with `settings`."""
+    overrides = {
+        "MONGO_URI": mongo_uri,
+        "MONGO_DATABASE": database,
+        "AUTOTHROTTLE_ENABLED": "False",
+        "DOWNLOAD_DELAY": "0",
+        **settings,
+    }
+    command = [sys.executable, "-m", "scrapy", "crawl", "news", *args]
+    for name, value in overrides.items():
+        command += ["-s", f"{name}={value}"]
+    return command
+
+
+def crawl_env() -> dict[str, str]:
+    """The environment of a crawl subprocess: project settings, no inherited MONGO_URI."""
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
-    return subprocess.call(command, cwd=PROJECT_ROOT, env=env)
+    env.pop("MONGO_URI", None)
+    return env
+
+
+def run_crawl(registry: Path, mongo_uri: str, database: str) -> int:
+    """Run `scrapy crawl news` on `registry` in a subprocess; return its exit code."""
+    command = crawl_command(
+        "-a", f"sites={registry}", mongo_uri=mongo_uri, database=database, LOG_LEVEL="WARNING"
+    )
+    return subprocess.call(command, cwd=PROJECT_ROOT, env=crawl_env())
 
 
 def print_summary(mongo_uri: str, database: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,11 +12,9 @@ import pytest
 import yaml
 from pymongo import MongoClient
 
-from crawler.demo import SAMPLE_ROOT, sample_registry
+from crawler.demo import PROJECT_ROOT, SAMPLE_ROOT, crawl_command, crawl_env, sample_registry
 from crawler.localdb import FerretDB
 from crawler.sampleserver import SampleSite
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
@@ -69,33 +66,9 @@ def write_registry(tmp_path: Path, registry: dict | str) -> Path:
 
 def run_crawl(*args: str, mongo_uri: str, database: str, timeout: float = 180) -> CrawlResult:
     """Run `scrapy crawl news ARGS` in a subprocess against `database`, as an operator would."""
-    command = [
-        sys.executable,
-        "-m",
-        "scrapy",
-        "crawl",
-        "news",
-        *args,
-        "-s",
-        f"MONGO_URI={mongo_uri}",
-        "-s",
-        f"MONGO_DATABASE={database}",
-        "-s",
-        "AUTOTHROTTLE_ENABLED=False",
-        "-s",
-        "DOWNLOAD_DELAY=0",
-        "-s",
-        "LOG_LEVEL=INFO",
-    ]
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
-    env.pop("MONGO_URI", None)
+    command = crawl_command(*args, mongo_uri=mongo_uri, database=database, LOG_LEVEL="INFO")
     done = subprocess.run(
-        command,
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
+        command, cwd=PROJECT_ROOT, env=crawl_env(), capture_output=True, text=True, timeout=timeout
     )
     return CrawlResult(done.returncode, done.stdout + done.stderr)
 

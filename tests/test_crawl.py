@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import itertools
-import os
 import signal
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 
+from crawler.demo import PROJECT_ROOT, crawl_command, crawl_env
 from crawler.sampleserver import Reply, SampleSite
-from tests.conftest import PROJECT_ROOT, write_registry
+from tests.conftest import write_registry
 
 ALYAWM_ARTICLES = {
     "/news/2026/11/20/arab-ministers-reconstruction.html",  # JSON-LD (with a trailing comma)
@@ -294,21 +293,17 @@ def test_interrupted_crawl_stores_every_scraped_article(mongo_uri, db, tmp_path)
         registry = write_registry(
             tmp_path, {"sites": [{"name": "slow", "base_url": f"{site.base_url}/"}]}
         )
-        env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
         # A batch far larger than the crawl and no timed flush: only the shutdown flush can save it.
-        settings = {
-            "MONGO_URI": mongo_uri,
-            "MONGO_DATABASE": db.name,
-            "AUTOTHROTTLE_ENABLED": "False",
-            "DOWNLOAD_DELAY": "0",
-            "MONGO_BATCH_SIZE": "1000",
-            "MONGO_FLUSH_INTERVAL": "600",
-        }
-        command = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={registry}"]
-        for name, value in settings.items():
-            command += ["-s", f"{name}={value}"]
+        command = crawl_command(
+            "-a",
+            f"sites={registry}",
+            mongo_uri=mongo_uri,
+            database=db.name,
+            MONGO_BATCH_SIZE="1000",
+            MONGO_FLUSH_INTERVAL="600",
+        )
         process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=env, stderr=subprocess.PIPE, text=True
+            command, cwd=PROJECT_ROOT, env=crawl_env(), stderr=subprocess.PIPE, text=True
         )
         try:
             deadline = time.monotonic() + 60

@@ -191,14 +191,18 @@ class NewsSpider(scrapy.Spider):
             self._count("discovery/robots_sitemaps", len(found))
             for url in found:
                 yield self._xml_request(site, url)
-        elif not site.sitemaps:
-            for path in FALLBACK_SITEMAPS:
-                yield self._xml_request(site, urljoin(site.base_url, path), guessed=True)
+        else:
+            yield from self._guessed_sitemaps(site)
 
     def on_robots_error(self, failure: Failure) -> Iterable[Request]:
         """An unreachable robots.txt is not fatal: fall back to the guessed sitemap."""
         site = self.sites_by_name[failure.request.meta["site"]]
         logger.info("robots.txt of %s unavailable: %s", site.name, failure.getErrorMessage())
+        yield from self._guessed_sitemaps(site)
+
+    def _guessed_sitemaps(self, site: Site) -> Iterable[Request]:
+        """Where a site that names no sitemap usually keeps one (only tried when the registry
+        lists none either)."""
         if not site.sitemaps:
             for path in FALLBACK_SITEMAPS:
                 yield self._xml_request(site, urljoin(site.base_url, path), guessed=True)
