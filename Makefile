@@ -53,6 +53,7 @@ demo: install ferretdb
 
 bench: install ferretdb
 	$(BIN)/python bench/extract_bench.py
+	$(BIN)/python -m bench.language_topic_bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

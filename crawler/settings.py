@@ -66,11 +66,27 @@ CRAWL_FOLLOW_LINKS = _env("CRAWL_FOLLOW_LINKS", True)  # follow in-domain links 
 
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
+    "pipelines.language.LanguagePipeline": 300,
+    "pipelines.topic.TopicPipeline": 400,
     "pipelines.mongo.MongoPipeline": 900,
 }
 
 # Validate stage: bodies shorter than this are stubs (teasers, paywalls, JS shells), not articles.
 VALIDATE_MIN_WORDS = _env("VALIDATE_MIN_WORDS", 10)
+
+# Language stage: a bounded sample keeps the cost flat however long the article.
+LANGUAGE_SAMPLE_CHARS = _env("LANGUAGE_SAMPLE_CHARS", 1000)
+LANGUAGE_MIN_LETTERS = _env("LANGUAGE_MIN_LETTERS", 15)  # fewer letters: `und`, confidence 0
+LANGUAGE_SEED = _env("LANGUAGE_SEED", 0)  # langdetect is random; a seed makes it repeatable
+LANGUAGE_KEEP = _env("LANGUAGE_KEEP", "")  # comma-separated codes to store; empty: all
+
+# Topic stage.
+TOPIC_SAMPLE_CHARS = _env(
+    "TOPIC_SAMPLE_CHARS", 1000
+)  # body characters classifier and keywords read
+TOPIC_MIN_CONFIDENCE = _env("TOPIC_MIN_CONFIDENCE", 0.15)  # lower margin over the runner-up: other
+TOPIC_MIN_SCORE = _env("TOPIC_MIN_SCORE", 4.0)  # less lexicon evidence than this: other
+TOPIC_KEYWORDS = _env("TOPIC_KEYWORDS", 10)
 
 # MongoDB sink.
 MONGO_URI = _env("MONGO_URI", "mongodb://localhost:27017")

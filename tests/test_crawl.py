@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from crawler.demo import PROJECT_ROOT, crawl_command, crawl_env
 from crawler.sampleserver import Reply, SampleSite
+from crawler.topic import TOPICS
 from tests.conftest import write_registry
 
 ALYAWM_ARTICLES = {
@@ -98,6 +99,22 @@ def test_crawl_stores_every_article_once_with_typed_fields(
     # The registry's body selector skips the share box nested in the body element.
     assert "شاركها" not in wp["body"] and "فيسبوك" not in wp["body"]
     assert len(wp["body"].split("\n\n")) == 4
+
+    # Language and topic stages ran on every stored article.
+    for doc in db.articles.find():
+        assert doc["language"] == "ar" and 0.5 <= doc["language_confidence"] <= 1
+        assert doc["topic"] in TOPICS and 0 <= doc["topic_confidence"] <= 1
+        assert 1 <= len(doc["keywords"]) <= 10 and all(isinstance(k, str) for k in doc["keywords"])
+    topics = {
+        path: (doc["topic"], doc["topic_source"])
+        for path, doc in {**alyawm_docs, **sada_docs}.items()
+    }
+    assert topics["/news/2026/11/20/arab-ministers-reconstruction.html"] == ("politics", "site")
+    assert topics["/news/sharjah-book-fair.html"] == ("culture", "site")
+    assert topics["/news/2026/11/10/morocco-final.html"] == ("sports", "site")
+    assert topics["/2026/11/19/gaza-truce-talks/"] == ("politics", "site")  # "أخبار عربية ودولية"
+    assert topics["/2026/11/12/olive-harvest-exports/"] == ("economy", "content")
+    assert topics["/2026/11/17/water-crisis-basra/"] == ("society", "content")
 
     legacy = sada_docs["/old/tripoli-heritage.html"]
     assert legacy["title"] == "ترميم أسواق طرابلس القديمة يعيد الحياة إلى قلب المدينة"

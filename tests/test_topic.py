@@ -1,0 +1,142 @@
+"""Topics: the site's own section labels, the content classifier on held-out articles, keywords."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from scrapy.utils.test import get_crawler
+
+from crawler.topic import SECTION_TOPICS, TOPICS, content_topic, keywords, site_topic
+from pipelines.topic import TopicPipeline
+from tests.data.topic_articles import ARTICLES
+
+SECTION_LABELS = [
+    ("سياسة", "politics"),
+    ("شؤون سياسية", "politics"),
+    ("أخبار عربية ودولية", "politics"),
+    ("عربي ودولي", "politics"),
+    ("الشرق الأوسط", "politics"),
+    ("World", "politics"),
+    ("Politique", "politics"),
+    ("اقتصاد", "economy"),
+    ("مال وأعمال", "economy"),
+    ("اقتصاد وبورصة", "economy"),
+    ("Business", "economy"),
+    ("Économie", "economy"),
+    ("رياضة", "sports"),
+    ("عالم الرياضة", "sports"),
+    ("كرة القدم", "sports"),
+    ("Sport", "sports"),
+    ("تكنولوجيا", "technology"),
+    ("علوم وتكنولوجيا", "technology"),
+    ("Tech", "technology"),
+    ("صحة", "health"),
+    ("صحة وطب", "health"),
+    ("صحة وتغذية", "health"),
+    ("Santé", "health"),
+    ("ثقافة وفنون", "culture"),
+    ("منوعات", "culture"),
+    ("فن", "culture"),
+    ("Culture", "culture"),
+    ("علوم", "science"),
+    ("Science", "science"),
+    ("دين", "religion"),
+    ("إسلامي", "religion"),
+    ("حوادث", "society"),
+    ("مجتمع", "society"),
+    ("Société", "society"),
+    # A longer label that contains a known one.
+    ("أخبار الرياضة المحلية", "sports"),
+    ("Sport - Football", "sports"),
+]
+
+
+def test_section_table_only_names_taxonomy_topics():
+    assert set(SECTION_TOPICS.values()) <= set(TOPICS)
+
+
+@pytest.mark.parametrize(("label", "topic"), SECTION_LABELS)
+def test_section_labels_map_to_topics(label, topic):
+    guess = site_topic(label, [], "https://news.example/a/1")
+    assert guess is not None and guess.topic == topic and guess.source == "site"
+
+
+def test_site_topic_order_registry_map_then_section_then_tags_then_url():
+    url = "https://news.example/sport/2026/11/20/x"
+    assert site_topic("رأي", [], url, {"رأي": "politics"}).topic == "politics"
+    assert site_topic("رأي", ["اقتصاد"], url).topic == "economy"
+    assert site_topic(None, [], url) == site_topic(None, [], url)
+    assert site_topic(None, [], url).topic == "sports"
+    assert site_topic("رأي", ["غزة"], "https://news.example/opinion/1") is None
+
+
+def test_content_classifier_on_held_out_articles():
+    assert len(ARTICLES) >= 45
+    per_topic = Counter(topic for topic, _, _ in ARTICLES)
+    assert all(n >= 5 for n in per_topic.values()) and len(per_topic) == 9
+    hits = Counter()
+    for topic, title, body in ARTICLES:
+        guess = content_topic(title, body)
+        assert guess.source == "content" and 0 <= guess.confidence <= 1
+        hits[topic] += guess.topic == topic
+    assert sum(hits.values()) / len(ARTICLES) >= 0.9, hits
+    assert all(hits[t] >= 4 for t in per_topic), hits
+
+
+def test_text_without_evidence_is_other():
+    assert content_topic("", "").topic == "other"
+    assert (
+        content_topic("ملاحظات", "كان يوماً عادياً ذهب فيه الناس إلى أعمالهم وعادوا مساء.").topic
+        == "other"
+    )
+
+
+def test_keywords_fold_clitics_and_drop_stop_words():
+    title = "الحكومة تعلن خطة لدعم الأسر"
+    body = (
+        "أعلنت الحكومة خطة جديدة لدعم الأسر. وقالت الحكومة إن الخطة تشمل دعماً نقدياً للأسر الفقيرة، "
+        "وإن والحكومة ملتزمة بتنفيذ الخطة قبل نهاية العام. وستراجع الحكومة أثر الخطة على الأسر."
+    )
+    found = keywords(title, body)
+    assert found[:3] == ["الحكومة", "الخطة", "الأسر"]
+    assert len(found) <= 10
+    assert not {"في", "إن", "على", "قبل"} & set(found)
+
+
+def test_pipeline_fills_topic_fields():
+    crawler = get_crawler(
+        settings_dict={
+            "TOPIC_SAMPLE_CHARS": 4000,
+            "TOPIC_MIN_CONFIDENCE": 0.15,
+            "TOPIC_MIN_SCORE": 4.0,
+            "TOPIC_KEYWORDS": 10,
+        }
+    )
+    stage = TopicPipeline.from_crawler(crawler)
+    _, title, body = ARTICLES[10]
+    item = {
+        "url": "https://news.example/a",
+        "site": "x",
+        "title": title,
+        "body": body,
+        "section": None,
+        "tags": [],
+    }
+    stage.process_item(item)
+    assert (item["topic"], item["topic_source"]) == ("sports", "content")
+    assert item["keywords"] and len(item["keywords"]) <= 10
+    item = {
+        "url": "https://news.example/a",
+        "site": "x",
+        "title": title,
+        "body": body,
+        "section": "اقتصاد",
+        "tags": [],
+    }
+    stage.process_item(item)
+    assert (item["topic"], item["topic_source"], item["topic_confidence"]) == (
+        "economy",
+        "site",
+        1.0,
+    )
