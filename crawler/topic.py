@@ -695,13 +695,13 @@ def _candidates(word: str) -> tuple[str, ...]:
     return (word,)
 
 
-def _label_topic(label: str, table: dict[str, str]) -> str | None:
+def _label_topic(label: str, table: dict[str, str], longest_first: list[str]) -> str | None:
     key = matching_form(label).strip(" -|/»>")
     if key in table:
         return table[key]
     # "أخبار الرياضة", "Sport - Football": the longest known label inside the label.
     padded = f" {key.replace('-', ' ')} "
-    for known in sorted(table, key=len, reverse=True):
+    for known in longest_first:
         if f" {known} " in padded:
             return table[known]
     return None
@@ -723,13 +723,14 @@ def site_topic(
     table = SECTION_TOPICS
     if topic_map:
         table = {**SECTION_TOPICS, **{matching_form(k): v for k, v in topic_map.items()}}
+    longest_first = sorted(table, key=len, reverse=True)
     for labels, confidence in (
         ([section] if section else [], 1.0),
         (tags, 0.8),
         (_url_segments(url), 0.7),
     ):
         for label in labels:
-            topic = _label_topic(label, table)
+            topic = _label_topic(label, table, longest_first)
             if topic in TOPICS:
                 return TopicGuess(topic, confidence, "site")
     return None
