@@ -1,4 +1,5 @@
-"""The `akhbar` command: `akhbar crawl` (the news spider, from any directory) and `akhbar demo`.
+"""The `akhbar` command: `akhbar crawl` (the news spider, from any directory), `akhbar check-sites`
+and `akhbar demo`.
 
 Later subcommands (scheduling, analyst tools) hang off the same entry point.
 """
@@ -36,14 +37,43 @@ def main(argv: list[str] | None = None) -> int:
         add_help=False,
     )
     commands.add_parser("demo", help="crawl the bundled sample sites and print a summary")
+    check = commands.add_parser(
+        "check-sites", help="crawl each site briefly and report whether it works from here"
+    )
+    check.add_argument("--sites", help="registry file (default: the built-in crawler/sites.yaml)")
+    check.add_argument("--site", action="append", default=[], help="only this site (repeatable)")
+    check.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    check.add_argument(
+        "-s",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a setting, as with scrapy crawl",
+    )
     known, rest = parser.parse_known_args(argv)
     if known.command == "crawl":
         return _crawl(rest)
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    if known.command == "check-sites":
+        return _check_sites(known)
     from crawler.demo import main as demo
 
     return demo([])
+
+
+def _check_sites(args: argparse.Namespace) -> int:
+    from crawler.checks import render_json, render_table, run_checks
+
+    overrides = dict(item.split("=", 1) for item in args.settings if "=" in item)
+    try:
+        reports = run_checks(args.sites, args.site, overrides)
+    except RuntimeError as exc:
+        print(f"akhbar check-sites: {exc}", file=sys.stderr)
+        return 2
+    print(render_json(reports) if args.json else render_table(reports))
+    return 0 if all(r.verdict == "ok" for r in reports) else 1
 
 
 if __name__ == "__main__":

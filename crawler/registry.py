@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from parsel import Selector
 
+from crawler.topic import TOPICS
+
 DEFAULT_REGISTRY = Path(__file__).with_name("sites.yaml")
 
 SELECTOR_FIELDS = frozenset({"title", "body", "date", "author", "section"})
@@ -150,8 +152,12 @@ def parse_site(entry: Any, index: int) -> Site:
     }
     topic_map = _check_mapping(name, "topic_map", entry.get("topic_map"))
     for label_, topic in topic_map.items():
-        if not isinstance(topic, str) or not topic:
-            raise _fail(name, f"topic_map.{label_}", f"expected a topic name, got {topic!r}")
+        if topic not in TOPICS:
+            raise _fail(
+                name,
+                f"topic_map.{label_}",
+                f"{topic!r} is not a topic; expected one of {list(TOPICS)}",
+            )
 
     timezone = entry.get("timezone") or "UTC"
     try:

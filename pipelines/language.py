@@ -11,6 +11,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from crawler.language import detect_language, text_sample
+from crawler.stats import count
 
 
 class LanguagePipeline:
@@ -38,6 +39,6 @@ class LanguagePipeline:
         adapter["language_confidence"] = guess.confidence
         self.stats.inc_value(f"akhbar/language/{guess.language}")
         if self.keep and guess.language not in self.keep:
-            self.stats.inc_value("akhbar/drop/language")
+            count(self.stats, "drop/language", site=adapter.get("site"))
             raise DropItem(f"language {guess.language} not in LANGUAGE_KEEP: {adapter.get('url')}")
         return item

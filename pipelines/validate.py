@@ -10,6 +10,8 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
+from crawler.stats import count
+
 
 class InvalidArticle(DropItem):
     """An item without the fields every stored article must have."""
@@ -53,5 +55,5 @@ class ValidatePipeline:
         reason = invalid_reason(item, self.min_words)
         if reason is None:
             return item
-        self.stats.inc_value(f"akhbar/drop/{reason}")
+        count(self.stats, f"drop/{reason}", site=ItemAdapter(item).get("site"))
         raise InvalidArticle(reason, ItemAdapter(item).get("url"))

@@ -6,6 +6,7 @@ import pytest
 
 from crawler.registry import DEFAULT_REGISTRY, RegistryError, load_registry, parse_registry
 from crawler.sampleserver import SampleSite
+from crawler.topic import TOPICS
 from tests.conftest import run_crawl, write_registry
 
 
@@ -65,6 +66,10 @@ def test_valid_entry_with_every_field():
         ({"sites": [site(timezone="Mars/Olympus")]}, "field 'timezone': unknown IANA timezone"),
         ({"sites": [site(render_js="yes")]}, "field 'render_js': expected true or false"),
         ({"sites": [site(topic_map=["politics"])]}, "field 'topic_map': expected a mapping"),
+        (
+            {"sites": [site(topic_map={"سياسة": "politik"})]},
+            "field 'topic_map.سياسة': 'politik' is not a topic",
+        ),
         ({"sites": []}, "'sites' must be a non-empty list"),
         (["not", "a", "mapping"], "expected a mapping"),
         ({"sites": ["just a string"]}, "site #1: expected a mapping"),
@@ -95,8 +100,16 @@ def test_yaml_is_loaded_safely(tmp_path):
 
 def test_builtin_registry_validates():
     sites = load_registry(DEFAULT_REGISTRY)
-    assert sites
+    assert len(sites) >= 30
+    assert len({s.name for s in sites}) == len(sites)
     assert all(s.base_url.startswith("https://") for s in sites)
+    assert all(topic in TOPICS for s in sites for topic in s.topic_map.values())
+    # Sites known to sit behind a bot wall are disabled with the reason, not left to fail.
+    for disabled in (s for s in sites if not s.enabled):
+        assert disabled.note and "bot wall" in disabled.note.lower()
+    assert [s.name for s in sites if not s.enabled] == ["alarabiya"]
+    for feed in (f for s in sites for f in s.feeds + s.sitemaps):
+        assert feed.startswith("https://") and "{" not in feed, "no templated or plain-http feed"
 
 
 @pytest.mark.parametrize(

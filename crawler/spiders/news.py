@@ -14,12 +14,14 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from protego import Protego
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.botwall import looks_like_bot_wall
 from crawler.discovery import (
     NotXmlError,
     feed_links,
@@ -31,6 +33,7 @@ from crawler.extract.article import classify_page, extract_article, text_stats
 from crawler.extract.metadata import extract_metadata
 from crawler.items import SCHEMA_VERSION, ArticleItem
 from crawler.registry import DEFAULT_REGISTRY, RegistryError, Site, load_registry
+from crawler.stats import count
 from crawler.urls import canonical_url, same_site, site_scope, url_host
 
 logger = logging.getLogger(__name__)
@@ -117,8 +120,10 @@ class NewsSpider(scrapy.Spider):
 
     # -- requests -------------------------------------------------------------------------------
 
-    def _count(self, key: str, n: int = 1) -> None:
-        self.crawler.stats.inc_value(f"akhbar/{key}", n)
+    def _count(self, key: str, n: int = 1, site: Site | None = None) -> None:
+        """Count under `akhbar/<key>`, and under `akhbar/site/<name>/<key>` for a site's own figures
+        (what `akhbar check-sites` and operators read per site)."""
+        count(self.crawler.stats, key, n, site.name if site else None)
 
     def _page_request(
         self, site: Site, url: str, *, depth: int, listing_page: int = 1, listed: bool = False
@@ -127,12 +132,12 @@ class NewsSpider(scrapy.Spider):
         try:
             url = canonical_url(url)
         except ValueError:
-            self._count("discovery/bad_url")
+            self._count("discovery/bad_url", site=site)
             return None
         if url in self.seen_urls or not same_site(url, site.base_url):
             return None
         if self.scheduled[site.name] >= self.max_pages:
-            self._count(f"limit/pages_per_site/{site.name}")
+            self._count("limit/pages_per_site", site=site)
             return None
         self.scheduled[site.name] += 1
         self.seen_urls.add(url)
@@ -184,11 +189,16 @@ class NewsSpider(scrapy.Spider):
     def parse_robots(self, response: Response) -> Iterable[Request]:
         """robots.txt: follow its `Sitemap:` lines, or guess `/sitemap.xml` when it names none."""
         site = self.sites_by_name[response.meta["site"]]
+        self._count("responses", site=site)
         found: list[str] = []
         if response.status == 200 and hasattr(response, "text"):
             found = sitemaps_from_robots(response.text, response.url)
+            user_agent = self.crawler.settings.get("USER_AGENT")
+            if not Protego.parse(response.text).can_fetch(site.base_url, user_agent):
+                self._count("robots/disallows_base_url", site=site)
+                logger.warning("robots.txt of %s disallows its base URL for us", site.name)
         if found:
-            self._count("discovery/robots_sitemaps", len(found))
+            self._count("discovery/robots_sitemaps", len(found), site=site)
             for url in found:
                 yield self._xml_request(site, url)
         else:
@@ -210,15 +220,20 @@ class NewsSpider(scrapy.Spider):
     def parse_xml(self, response: Response) -> Iterable[Request]:
         """A sitemap, sitemap index or feed: request its articles (newest first) and child sitemaps."""
         site = self.sites_by_name[response.meta["site"]]
+        self._count("responses", site=site)
         depth = response.meta.get("hops", 0)
         try:
             document = parse_xml_document(response.body, response.url, self.max_size)
         except NotXmlError as exc:
-            if not response.meta.get("guessed"):
-                self._count("discovery/bad_xml")
+            if hasattr(response, "text") and looks_like_bot_wall(response.status, response.text):
+                self._count("blocked/challenge", site=site)
+                logger.warning("Bot wall (challenge page) at %s", response.url)
+            elif not response.meta.get("guessed"):
+                self._count("discovery/bad_xml", site=site)
                 logger.warning("Not a sitemap or feed: %s (%s)", response.url, exc)
             return
-        self._count(f"discovery/{document.kind}")
+        self._count(f"discovery/{document.kind}", site=site)
+        self._count("discovery/entries", len(document.entries), site=site)
         newest_first = sorted(
             document.entries,
             key=lambda e: e.date or datetime.min.replace(tzinfo=UTC),
@@ -237,10 +252,15 @@ class NewsSpider(scrapy.Spider):
     def parse_page(self, response: Response) -> Iterable[Any]:
         """An HTML page: yield the article if it is one, and follow what it links to."""
         site = self.sites_by_name[response.meta["site"]]
-        self._count("pages/fetched")
+        self._count("responses", site=site)
+        self._count("pages/fetched", site=site)
         if not isinstance(response, HtmlResponse):
-            self._count("drop/not_html")
+            self._count("drop/not_html", site=site)
             logger.info("Skipped non-HTML response %s (%s)", response.url, type(response).__name__)
+            return
+        if looks_like_bot_wall(response.status, response.text):
+            self._count("blocked/challenge", site=site)
+            logger.warning("Bot wall (challenge page) at %s", response.url)
             return
         sel = response.selector
         meta = extract_metadata(sel)
@@ -250,7 +270,7 @@ class NewsSpider(scrapy.Spider):
         )
         logger.debug("%s: article=%s (%s)", response.url, verdict.is_article, verdict.reason)
         if verdict.is_article:
-            self._count("pages/article")
+            self._count("pages/article", site=site)
             item = self._article_item(site, response, sel, meta)
             if item is not None:
                 yield item
@@ -260,7 +280,7 @@ class NewsSpider(scrapy.Spider):
                     if request is not None:
                         yield request
         else:
-            self._count("pages/listing")
+            self._count("pages/listing", site=site)
             yield from self._follow_listing(site, response, sel)
         yield from self._follow_links(site, response)
 
@@ -276,11 +296,11 @@ class NewsSpider(scrapy.Spider):
             )
         except Exception:
             # Untrusted HTML must never stop the crawl; the page is counted and logged.
-            self._count("drop/extract_error")
+            self._count("drop/extract_error", site=site)
             logger.exception("Extraction failed for %s", response.url)
             return None
         if article.invalid_dates:
-            self._count("invalid_date", len(article.invalid_dates))
+            self._count("invalid_date", len(article.invalid_dates), site=site)
             logger.info("Unparseable dates on %s: %s", response.url, article.invalid_dates[:3])
         return ArticleItem(
             url=article.url,
@@ -337,6 +357,7 @@ class NewsSpider(scrapy.Spider):
             return
         if failure.check(HttpError):
             reason = f"http_{failure.value.response.status}"
+            self._count("responses", site=self.sites_by_name.get(request.meta.get("site")))
         elif failure.check(IgnoreRequest):
             if "redirections" not in str(failure.value):
                 # Forbidden by robots.txt (counted by Scrapy as robotstxt/forbidden) or filtered
@@ -346,5 +367,5 @@ class NewsSpider(scrapy.Spider):
             reason = "redirect_loop"
         else:
             reason = failure.type.__name__
-        self._count(f"fetch_error/{reason}")
+        self._count(f"fetch_error/{reason}", site=self.sites_by_name.get(request.meta.get("site")))
         logger.warning("Fetch failed for %s: %s", request.url, reason)
