@@ -351,13 +351,14 @@ class NewsSpider(scrapy.Spider):
         """A failed download (HTTP error, redirect loop, timeout, refused, too large): counted per
         reason under `akhbar/fetch_error/`, and the crawl goes on."""
         request = failure.request
+        site = self.sites_by_name.get(request.meta.get("site"))
         if request.meta.get("guessed"):
             # A sitemap location we guessed: its absence says nothing about the site's health.
             logger.debug("No %s: %s", request.url, failure.getErrorMessage())
             return
         if failure.check(HttpError):
             reason = f"http_{failure.value.response.status}"
-            self._count("responses", site=self.sites_by_name.get(request.meta.get("site")))
+            self._count("responses", site=site)
         elif failure.check(IgnoreRequest):
             if "redirections" not in str(failure.value):
                 # Forbidden by robots.txt (counted by Scrapy as robotstxt/forbidden) or filtered
@@ -367,5 +368,5 @@ class NewsSpider(scrapy.Spider):
             reason = "redirect_loop"
         else:
             reason = failure.type.__name__
-        self._count(f"fetch_error/{reason}", site=self.sites_by_name.get(request.meta.get("site")))
+        self._count(f"fetch_error/{reason}", site=site)
         logger.warning("Fetch failed for %s: %s", request.url, reason)
