@@ -143,6 +143,8 @@ def run_checks(
 
     from crawler.spiders.news import NewsSpider
 
+    # Validate the registry and the site names first, for a one-line error instead of a traceback.
+    NewsSpider.select_sites(registry, ",".join(names) if names else None, None)
     settings = get_project_settings()
     settings.setdict(CHECK_SETTINGS, priority="cmdline")
     settings.setdict(overrides or {}, priority="cmdline")

@@ -65,11 +65,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check_sites(args: argparse.Namespace) -> int:
     from crawler.checks import render_json, render_table, run_checks
+    from crawler.registry import RegistryError
 
     overrides = dict(item.split("=", 1) for item in args.settings if "=" in item)
     try:
         reports = run_checks(args.sites, args.site, overrides)
-    except RuntimeError as exc:
+    except (RegistryError, RuntimeError) as exc:
         print(f"akhbar check-sites: {exc}", file=sys.stderr)
         return 2
     print(render_json(reports) if args.json else render_table(reports))

@@ -117,3 +117,19 @@ def test_judge_unreachable_and_robots():
     assert judge("x", {"fetch_error/DownloadConnectionRefusedError": 3}).verdict == "unreachable"
     disallowed = judge("x", {"responses": 2, "robots/disallows_base_url": 1})
     assert disallowed.verdict == "robots_disallow" and not disallowed.robots_allows
+
+
+def test_invalid_registry_is_one_clear_line(tmp_path):
+    path = write_registry(tmp_path, {"sites": [{"name": "x", "base_url": "ftp://x/"}]})
+    done = subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "check-sites", "--sites", str(path)],
+        cwd=PROJECT_ROOT,
+        env=crawl_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"akhbar check-sites: registry {path}: site 'x', field 'base_url': not an http(s) URL: 'ftp://x/'"
+    )

@@ -79,7 +79,7 @@ class NewsSpider(scrapy.Spider):
     ) -> None:
         super().__init__(*args, **kwargs)
         try:
-            self.sites = self._select_sites(sites, site, urls)
+            self.sites = self.select_sites(sites, site, urls)
         except RegistryError as exc:
             logger.error("Invalid site registry, nothing crawled: %s", exc)
             raise
@@ -89,7 +89,9 @@ class NewsSpider(scrapy.Spider):
         self.link_extractor = LinkExtractor(unique=True, canonicalize=False)
 
     @staticmethod
-    def _select_sites(sites: str | None, site: str | None, urls: str | None) -> list[Site]:
+    def select_sites(sites: str | None, site: str | None, urls: str | None) -> list[Site]:
+        """The sites a run covers: `-a urls=` (generic mode), or the registry `-a sites=` (default:
+        the built-in one), limited to `-a site=NAME[,NAME]` or else to its enabled sites."""
         if urls:
             return sites_from_urls(urls)
         registry = load_registry(sites or DEFAULT_REGISTRY)
