@@ -22,7 +22,6 @@ FEED_TYPES = (
     "application/rss+xml",
     "application/atom+xml",
     "application/rdf+xml",
-    "application/feed+json",
 )
 NEXT_LABELS = (
     "التالي",
@@ -35,7 +34,8 @@ NEXT_LABELS = (
     "»",
     "older",
 )
-PAGE_PARAM = re.compile(r"(?:[?&](?:page|p|pg)=(\d+)|/page/(\d+)/?$)", re.IGNORECASE)
+# Not `p=`: WordPress uses ?p=123 for a post, not a page.
+PAGE_PARAM = re.compile(r"(?:[?&](?:page|pg)=(\d+)|/page/(\d+)/?$)", re.IGNORECASE)
 
 
 class NotXmlError(ValueError):
@@ -171,7 +171,7 @@ def feed_links(sel: Selector, base_url: str) -> list[str]:
     ):
         kind = (link.attrib.get("type") or "").lower()
         href = link.attrib.get("href")
-        if href and kind in FEED_TYPES and "json" not in kind:
+        if href and kind in FEED_TYPES:
             url = urljoin(base_url, href.strip())
             if url not in found:
                 found.append(url)

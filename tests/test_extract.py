@@ -86,6 +86,12 @@ def test_density_and_date_url_without_metadata():
     assert analyse(short, f"{BASE}/story-12345", listed=True).reason == "listed_in_feed_or_sitemap"
 
 
+def test_wordpress_post_ids_are_not_listings():
+    body = "<html><body><h1>عنوان</h1>" + PARAGRAPH * 8 + "</body></html>"
+    assert analyse(body, f"{BASE}/?p=123").is_article
+    assert not analyse(body, f"{BASE}/?s=غزة").is_article
+
+
 def test_registry_pattern_is_authoritative():
     import re
 

@@ -23,7 +23,7 @@ from crawler.urls import canonical_url, same_site, url_host
 LISTING_PATH = re.compile(
     r"/(?:tags?|author|authors|writers?|category|categories|section|sections|topics?|search|"
     r"page|archive|latest|feed|rss|video|videos|gallery|galleries)(?:/|$)"
-    r"|[?&](?:s|q|page|p)=",
+    r"|[?&](?:s|q|page)=",
     re.IGNORECASE,
 )
 # /2026/11/15/, /2026-11-15-, /20261115-: the date in a path is a strong hint of an article.
