@@ -52,7 +52,7 @@ demo: install ferretdb
 	$(BIN)/python -m crawler.demo
 
 bench: install ferretdb
-	$(BIN)/python bench/extract_bench.py
+	$(BIN)/python -m bench.extract_bench
 	$(BIN)/python -m bench.language_topic_bench
 
 clean:
