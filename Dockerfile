@@ -6,6 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     SCRAPY_SETTINGS_MODULE=crawler.settings
 
+# Debian's Chromium renders the pages that are built by JavaScript (scrapy-playwright).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends chromium \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY pyproject.toml README.md scrapy.cfg ./
 COPY crawler ./crawler

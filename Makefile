@@ -8,7 +8,7 @@ FERRETDB_VERSION := v1.24.2
 FERRETDB_BIN ?= $(HOME)/.cache/akhbar/ferretdb-$(FERRETDB_VERSION)
 export FERRETDB_BIN
 
-.PHONY: install ferretdb test lint format demo bench clean
+.PHONY: install ferretdb chromium test lint format demo bench clean
 
 install: $(VENV)/.installed
 
@@ -37,6 +37,12 @@ $(FERRETDB_BIN):
 	mv $@.tmp $@
 	$@ --version | head -1
 
+# Debian's Chromium for pages built by JavaScript (Playwright cannot download browsers here).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "Install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; }
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -45,10 +51,10 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install ferretdb lint
+test: install ferretdb chromium lint
 	$(BIN)/pytest
 
-demo: install ferretdb
+demo: install ferretdb chromium
 	$(BIN)/python -m crawler.demo
 
 bench: install ferretdb

@@ -33,6 +33,7 @@ CHECK_SETTINGS = {
     "CRAWL_MAX_SITEMAP_URLS": 5,
     "RETRY_TIMES": 0,
     "DOWNLOAD_TIMEOUT": 20,
+    "BROWSER_RENDER_TIMEOUT_MS": 8000,
     "LOG_LEVEL": "WARNING",
     "ITEM_PIPELINES": {
         "pipelines.validate.ValidatePipeline": 100,
@@ -88,6 +89,7 @@ def judge(site: str, counts: dict[str, int]) -> SiteReport:
     complete = counts.get("check/complete", 0)
     blocked = counts.get("blocked/challenge", 0) + sum(counts.get(k, 0) for k in BLOCKING)
     feeds = sum(counts.get(f"discovery/{kind}", 0) for kind in XML_KINDS)
+    rendered = counts.get("browser/fallback", 0) + counts.get("browser/render", 0)
     errors = {k.split("/", 1)[1]: v for k, v in counts.items() if k.startswith("fetch_error/")}
     drops = {k.split("/", 1)[1]: v for k, v in counts.items() if k.startswith("drop/")}
 
@@ -120,7 +122,7 @@ def judge(site: str, counts: dict[str, int]) -> SiteReport:
         article_pages=pages,
         articles_extracted=extracted,
         articles_complete=complete,
-        browser_needed="no",  # browser rendering is not wired in yet
+        browser_needed="yes" if rendered else "no",
         verdict=verdict,
         reason=reason,
     )

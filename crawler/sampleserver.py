@@ -22,6 +22,7 @@ CONTENT_TYPES = {
     ".rss": "application/rss+xml",
     ".txt": "text/plain",
     ".json": "application/json",
+    ".js": "text/javascript",
     ".jpg": "image/jpeg",
     ".png": "image/png",
     ".pdf": "application/pdf",

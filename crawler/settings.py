@@ -64,6 +64,34 @@ CRAWL_MAX_LISTING_PAGES = _env("CRAWL_MAX_LISTING_PAGES", 5)  # pagination depth
 CRAWL_MAX_SITEMAP_URLS = _env("CRAWL_MAX_SITEMAP_URLS", 1000)  # URLs taken from one sitemap or feed
 CRAWL_FOLLOW_LINKS = _env("CRAWL_FOLLOW_LINKS", True)  # follow in-domain links of HTML pages
 
+# Browser rendering (scrapy-playwright), for article pages only: registry `render_js: true`, or
+# the automatic fallback when static extraction finds no body. The browser starts on first use.
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+BROWSER_EXECUTABLE = _env("BROWSER_EXECUTABLE", "/usr/bin/chromium")
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": BROWSER_EXECUTABLE,
+    "headless": True,
+    # No sandbox (containers, root), and no calls home from the browser itself.
+    "args": [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ],
+}
+PLAYWRIGHT_MAX_CONTEXTS = _env("PLAYWRIGHT_MAX_CONTEXTS", 2)
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = _env("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 4)
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = _env("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", 30000)
+PLAYWRIGHT_ABORT_REQUEST = "crawler.browser.abort_request"
+BROWSER_RENDER_TIMEOUT_MS = _env("BROWSER_RENDER_TIMEOUT_MS", 15000)  # wait for the article text
+BROWSER_FALLBACK = _env("BROWSER_FALLBACK", True)  # render article pages with no static body
+
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.language.LanguagePipeline": 300,

@@ -22,6 +22,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.botwall import looks_like_bot_wall
+from crawler.browser import render_meta
 from crawler.discovery import (
     NotXmlError,
     feed_links,
@@ -118,6 +119,9 @@ class NewsSpider(scrapy.Spider):
         spider.max_xml_urls = settings.getint("CRAWL_MAX_SITEMAP_URLS")
         spider.follow_links = settings.getbool("CRAWL_FOLLOW_LINKS")
         spider.max_size = settings.getint("DOWNLOAD_MAXSIZE")
+        spider.render_timeout_ms = settings.getint("BROWSER_RENDER_TIMEOUT_MS")
+        spider.browser_fallback = settings.getbool("BROWSER_FALLBACK")
+        spider.min_body_words = max(1, settings.getint("VALIDATE_MIN_WORDS"))
         return spider
 
     # -- requests -------------------------------------------------------------------------------
@@ -143,13 +147,30 @@ class NewsSpider(scrapy.Spider):
             return None
         self.scheduled[site.name] += 1
         self.seen_urls.add(url)
+        meta = {"site": site.name, "hops": depth, "listing_page": listing_page, "listed": listed}
+        pattern = site.article_url_pattern
+        if site.render_js and (listed or (pattern is not None and pattern.search(url))):
+            # Known to be an article of a site built in the browser: no point fetching the shell.
+            meta |= render_meta(site.selectors.get("body"), self.render_timeout_ms)
         return Request(
             url,
             callback=self.parse_page,
             errback=self.on_error,
-            meta={"site": site.name, "hops": depth, "listing_page": listing_page, "listed": listed},
+            meta=meta,
             # Articles listed in feeds and sitemaps first: they are what we are here for.
             priority=10 if listed else -depth,
+        )
+
+    def _render_request(self, site: Site, response: Response) -> Request:
+        """The same page again, rendered in the browser (once: `rendered` pages are not retried)."""
+        meta = {k: response.meta[k] for k in ("site", "hops", "listing_page", "listed")}
+        return Request(
+            response.url,
+            callback=self.parse_page,
+            errback=self.on_error,
+            meta=meta | render_meta(site.selectors.get("body"), self.render_timeout_ms),
+            dont_filter=True,
+            priority=5,
         )
 
     def _xml_request(
@@ -274,7 +295,18 @@ class NewsSpider(scrapy.Spider):
         if verdict.is_article:
             self._count("pages/article", site=site)
             item = self._article_item(site, response, sel, meta)
+            rendered = response.meta.get("rendered", False)
+            too_short = item is not None and len(item["body"].split()) < self.min_body_words
+            if too_short and not rendered and self.browser_fallback:
+                # Static extraction found no text: the page is built by JavaScript. On a site not
+                # marked render_js this is a fallback, counted so operators can mark the site.
+                self._count("browser/render" if site.render_js else "browser/fallback", site=site)
+                logger.info("No static body on %s; rendering it in the browser", response.url)
+                yield self._render_request(site, response)
+                item = None
             if item is not None:
+                if rendered:
+                    item["fetched_with"] = "browser"
                 yield item
                 if item["alternate_urls"]:
                     # Read the article off its canonical page too: it carries the full metadata.
@@ -370,5 +402,10 @@ class NewsSpider(scrapy.Spider):
             reason = "redirect_loop"
         else:
             reason = failure.type.__name__
+        if request.meta.get("rendered"):
+            # The browser never got the article: navigation timeout, no text in time, a crash.
+            self._count(f"drop/render_failed/{reason}", site=site)
+            logger.warning("Rendering failed for %s: %s", request.url, failure.getErrorMessage())
+            return
         self._count(f"fetch_error/{reason}", site=site)
         logger.warning("Fetch failed for %s: %s", request.url, reason)

@@ -1,0 +1,62 @@
+"""Browser rendering helpers for scrapy-playwright: which requests to abort, how to wait for an
+article, and the request that renders a page.
+
+Only article pages ever go through the browser; listings, feeds and sitemaps stay plain HTTP.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+# Resource types a news article's text never depends on.
+ABORTED_RESOURCE_TYPES = frozenset({"image", "media", "font", "imageset", "texttrack", "beacon"})
+# Third-party trackers and ad servers (host suffixes).
+TRACKER_HOSTS = (
+    "google-analytics.com",
+    "googletagmanager.com",
+    "googlesyndication.com",
+    "doubleclick.net",
+    "adservice.google.com",
+    "facebook.net",
+    "connect.facebook.com",
+    "scorecardresearch.com",
+    "chartbeat.com",
+    "chartbeat.net",
+    "hotjar.com",
+    "taboola.com",
+    "outbrain.com",
+    "criteo.com",
+    "amazon-adsystem.com",
+    "quantserve.com",
+    "newrelic.com",
+    "twitter.com",
+    "platform.twitter.com",
+)
+# Until the page has some article text: a few paragraphs of visible text.
+TEXT_PRESENT = (
+    "() => Array.from(document.querySelectorAll('p'))"
+    ".filter((p) => p.innerText.trim().length >= 60).length >= 2"
+)
+
+
+def abort_request(request: Any) -> bool:
+    """PLAYWRIGHT_ABORT_REQUEST: drop images, fonts, media and trackers before they load."""
+    if request.resource_type in ABORTED_RESOURCE_TYPES:
+        return True
+    host = (urlsplit(request.url).hostname or "").lower()
+    return any(host == t or host.endswith("." + t) for t in TRACKER_HOSTS)
+
+
+def render_meta(body_selector: str | None, timeout_ms: int) -> dict[str, Any]:
+    """Request meta that renders a page and waits for the article, not for a fixed time: the
+    registry's body selector when there is one, else until a few real paragraphs are present."""
+    from scrapy_playwright.page import PageMethod
+
+    if body_selector and not body_selector.lstrip().startswith(("/", "(")):
+        wait = PageMethod("wait_for_selector", body_selector, timeout=timeout_ms)
+    elif body_selector:
+        wait = PageMethod("wait_for_selector", f"xpath={body_selector}", timeout=timeout_ms)
+    else:
+        wait = PageMethod("wait_for_function", TEXT_PRESENT, timeout=timeout_ms)
+    return {"playwright": True, "playwright_page_methods": [wait], "rendered": True}
