@@ -66,6 +66,7 @@ CRAWL_FOLLOW_LINKS = _env("CRAWL_FOLLOW_LINKS", True)  # follow in-domain links 
 
 # Browser rendering (scrapy-playwright), for article pages only: registry `render_js: true`, or
 # the automatic fallback when static extraction finds no body. The browser starts on first use.
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"  # Playwright needs it
 DOWNLOAD_HANDLERS = {
     "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
     "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
