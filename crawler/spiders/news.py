@@ -305,8 +305,6 @@ class NewsSpider(scrapy.Spider):
                 yield self._render_request(site, response)
                 item = None
             if item is not None:
-                if rendered:
-                    item["fetched_with"] = "browser"
                 yield item
                 if item["alternate_urls"]:
                     # Read the article off its canonical page too: it carries the full metadata.
@@ -352,7 +350,7 @@ class NewsSpider(scrapy.Spider):
             tags=article.tags,
             image_url=article.image_url,
             word_count=article.word_count,
-            fetched_with="http",
+            fetched_with="browser" if response.meta.get("rendered") else "http",
             schema_version=SCHEMA_VERSION,
             fetched_url=response.url,
         )
