@@ -83,7 +83,7 @@ def test_single_page_app_articles_are_rendered(crawl, db, render_js):
         k.split("/site/spa/", 1)[1]: v for k, v in run["stats"].items() if "/site/spa/" in k
     }
     if render_js:
-        # Listed in the feed: rendered straight away, the shell is never fetched over HTTP.
+        # Only reachable through the feed: rendered straight away, the shell never fetched over HTTP.
         assert paths.count("/article/1.html") == 1
         assert "browser/fallback" not in site_stats
     else:
