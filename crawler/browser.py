@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.registry import is_xpath
+
 # Resource types a news article's text never depends on.
 ABORTED_RESOURCE_TYPES = frozenset({"image", "media", "font", "imageset", "texttrack", "beacon"})
 # Third-party trackers and ad servers (host suffixes).
@@ -53,10 +55,9 @@ def render_meta(body_selector: str | None, timeout_ms: int) -> dict[str, Any]:
     registry's body selector when there is one, else until a few real paragraphs are present."""
     from scrapy_playwright.page import PageMethod
 
-    if body_selector and not body_selector.lstrip().startswith(("/", "(")):
-        wait = PageMethod("wait_for_selector", body_selector, timeout=timeout_ms)
-    elif body_selector:
-        wait = PageMethod("wait_for_selector", f"xpath={body_selector}", timeout=timeout_ms)
+    if body_selector:
+        selector = f"xpath={body_selector}" if is_xpath(body_selector) else body_selector
+        wait = PageMethod("wait_for_selector", selector, timeout=timeout_ms)
     else:
         wait = PageMethod("wait_for_function", TEXT_PRESENT, timeout=timeout_ms)
     return {"playwright": True, "playwright_page_methods": [wait], "rendered": True}

@@ -145,8 +145,9 @@ def run_checks(
 
     from crawler.spiders.news import NewsSpider
 
+    site_argument = ",".join(names) if names else None
     # Validate the registry and the site names first, for a one-line error instead of a traceback.
-    NewsSpider.select_sites(registry, ",".join(names) if names else None, None)
+    NewsSpider.select_sites(registry, site_argument, None)
     settings = get_project_settings()
     settings.setdict(CHECK_SETTINGS, priority="cmdline")
     settings.setdict(overrides or {}, priority="cmdline")
@@ -155,8 +156,8 @@ def run_checks(
     arguments = {}
     if registry:
         arguments["sites"] = registry
-    if names:
-        arguments["site"] = ",".join(names)
+    if site_argument:
+        arguments["site"] = site_argument
     process.crawl(crawler, **arguments)
     process.start()
     if crawler.spider is None or process.bootstrap_failed:

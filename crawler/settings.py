@@ -110,9 +110,7 @@ LANGUAGE_SEED = _env("LANGUAGE_SEED", 0)  # langdetect is random; a seed makes i
 LANGUAGE_KEEP = _env("LANGUAGE_KEEP", "")  # comma-separated codes to store; empty: all
 
 # Topic stage.
-TOPIC_SAMPLE_CHARS = _env(
-    "TOPIC_SAMPLE_CHARS", 1000
-)  # body characters classifier and keywords read
+TOPIC_SAMPLE_CHARS = _env("TOPIC_SAMPLE_CHARS", 1000)  # body characters classifier/keywords read
 TOPIC_MIN_CONFIDENCE = _env("TOPIC_MIN_CONFIDENCE", 0.15)  # lower margin over the runner-up: other
 TOPIC_MIN_SCORE = _env("TOPIC_MIN_SCORE", 4.0)  # less lexicon evidence than this: other
 TOPIC_KEYWORDS = _env("TOPIC_KEYWORDS", 10)

@@ -164,6 +164,7 @@ class NewsSpider(scrapy.Spider):
     def _render_request(self, site: Site, response: Response) -> Request:
         """The same page again, rendered in the browser (once: `rendered` pages are not retried)."""
         meta = {k: response.meta[k] for k in ("site", "hops", "listing_page", "listed")}
+        meta["second_fetch"] = True  # this page was already counted when fetched over HTTP
         return Request(
             response.url,
             callback=self.parse_page,
@@ -276,7 +277,9 @@ class NewsSpider(scrapy.Spider):
         """An HTML page: yield the article if it is one, and follow what it links to."""
         site = self.sites_by_name[response.meta["site"]]
         self._count("responses", site=site)
-        self._count("pages/fetched", site=site)
+        second_fetch = response.meta.get("second_fetch", False)
+        if not second_fetch:
+            self._count("pages/fetched", site=site)
         if not isinstance(response, HtmlResponse):
             self._count("drop/not_html", site=site)
             logger.info("Skipped non-HTML response %s (%s)", response.url, type(response).__name__)
@@ -293,7 +296,8 @@ class NewsSpider(scrapy.Spider):
         )
         logger.debug("%s: article=%s (%s)", response.url, verdict.is_article, verdict.reason)
         if verdict.is_article:
-            self._count("pages/article", site=site)
+            if not second_fetch:
+                self._count("pages/article", site=site)
             item = self._article_item(site, response, sel, meta)
             rendered = response.meta.get("rendered", False)
             too_short = item is not None and len(item["body"].split()) < self.min_body_words
