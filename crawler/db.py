@@ -14,6 +14,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 
 ARTICLES = "articles"
 CRAWL_RUNS = "crawl_runs"
+BOILERPLATE = "boilerplate"  # per-site learned boilerplate lines (the clean stage)
 
 ARTICLE_INDEXES = [
     IndexModel([("url", ASCENDING)], name="url_unique", unique=True),

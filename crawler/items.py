@@ -43,6 +43,8 @@ class ArticleItem(scrapy.Item):
     # Transient, never stored: the URL actually fetched. When it is not the canonical `url` (an AMP,
     # print or mobile copy), the page's fields only fill a document the canonical page has not.
     fetched_url = scrapy.Field()
+    # Transient: the name the page gives its site (og:site_name), for stripping it off titles.
+    site_name = scrapy.Field()
 
 
-TRANSIENT_FIELDS = frozenset({"fetched_url"})
+TRANSIENT_FIELDS = frozenset({"fetched_url", "site_name"})

@@ -95,6 +95,7 @@ BROWSER_FALLBACK = _env("BROWSER_FALLBACK", True)  # render article pages with n
 
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
+    "pipelines.clean.CleanPipeline": 200,
     "pipelines.language.LanguagePipeline": 300,
     "pipelines.topic.TopicPipeline": 400,
     "pipelines.mongo.MongoPipeline": 900,
@@ -102,6 +103,16 @@ ITEM_PIPELINES = {
 
 # Validate stage: bodies shorter than this are stubs (teasers, paywalls, JS shells), not articles.
 VALIDATE_MIN_WORDS = _env("VALIDATE_MIN_WORDS", 10)
+
+# Clean stage: bodies shorter than this once their boilerplate is gone are dropped.
+CLEAN_MIN_WORDS = _env("CLEAN_MIN_WORDS", VALIDATE_MIN_WORDS)
+# Site boilerplate learning: a line at the start or end of the body is the site's boilerplate once
+# it appeared on this many articles of the site and on this share of the site's articles since it
+# first appeared. Kept in the `boilerplate` collection; observations are written every N articles.
+CLEAN_LEARN_ENABLED = _env("CLEAN_LEARN_ENABLED", True)
+CLEAN_LEARN_MIN_ARTICLES = _env("CLEAN_LEARN_MIN_ARTICLES", 5)
+CLEAN_LEARN_MIN_SHARE = _env("CLEAN_LEARN_MIN_SHARE", 0.5)
+CLEAN_LEARN_FLUSH_ITEMS = _env("CLEAN_LEARN_FLUSH_ITEMS", 20)
 
 # Language stage: a bounded sample keeps the cost flat however long the article.
 LANGUAGE_SAMPLE_CHARS = _env("LANGUAGE_SAMPLE_CHARS", 1000)

@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 import trafilatura
 from parsel import Selector, SelectorList
 
-from crawler.extract.dates import parse_date
+from crawler.extract.dates import check_date, parse_date
 from crawler.extract.metadata import PageMeta, extract_metadata
 from crawler.registry import is_xpath
 from crawler.urls import canonical_url, same_site, url_host
@@ -84,7 +84,8 @@ class ExtractedArticle:
     tags: list[str]
     image_url: str | None
     word_count: int
-    invalid_dates: list[str] = field(default_factory=list)
+    site_name: str | None = None
+    invalid_dates: list[tuple[str, str]] = field(default_factory=list)  # (raw value, reason)
 
 
 def text_stats(sel: Selector) -> TextStats:
@@ -239,12 +240,15 @@ def _unique(values: list[str]) -> list[str]:
     return out
 
 
-def _first_date(candidates: list[str], tz: tzinfo, invalid: list[str]) -> datetime | None:
+def _first_date(
+    candidates: list[str], tz: tzinfo, invalid: list[tuple[str, str]]
+) -> datetime | None:
     for raw in candidates:
-        parsed = parse_date(raw, tz)
+        parsed, problem = check_date(raw, tz)
         if parsed:
             return parsed
-        invalid.append(raw)
+        if problem != "missing":
+            invalid.append((raw, problem or "unparseable"))
     return None
 
 
@@ -284,7 +288,7 @@ def extract_article(
     sel = sel if sel is not None else Selector(text=html)
     meta = meta if meta is not None else extract_metadata(sel)
     selectors = selectors or {}
-    invalid: list[str] = []
+    invalid: list[tuple[str, str]] = []
 
     canonical, alternates = resolve_url(url, meta)
     title = (
@@ -335,6 +339,7 @@ def extract_article(
         tags=_unique(tags),
         image_url=image_url,
         word_count=len(body.split()),
+        site_name=meta.site_name,
         invalid_dates=invalid,
     )
 

@@ -53,6 +53,7 @@ class PageMeta:
     image_url: str | None = None
     article_body: str | None = None
     breadcrumbs: list[str] = field(default_factory=list)
+    site_name: str | None = None  # og:site_name, JSON-LD publisher: what titles are suffixed with
 
 
 def _load_jsonld(text: str) -> Any:
@@ -162,6 +163,11 @@ def _apply_jsonld(meta: PageMeta, node: dict[str, Any]) -> None:
     meta.article_body = meta.article_body or _text(node.get("articleBody"))
     url = _text(node.get("url")) or _text(node.get("mainEntityOfPage"))
     meta.og_url = meta.og_url or url
+    publisher = node.get("publisher")
+    if isinstance(publisher, list):
+        publisher = publisher[0] if publisher else None
+    if isinstance(publisher, dict):
+        meta.site_name = meta.site_name or _text(publisher.get("name"))
 
 
 def extract_metadata(sel: Selector) -> PageMeta:
@@ -208,4 +214,5 @@ def extract_metadata(sel: Selector) -> PageMeta:
         _all_meta(sel, "article:tag", "news_keywords", "keywords")
     )
     meta.image_url = meta.image_url or _first_meta(sel, "og:image", "og:image:url", "twitter:image")
+    meta.site_name = _first_meta(sel, "og:site_name", "application-name") or meta.site_name
     return meta

@@ -335,9 +335,11 @@ class NewsSpider(scrapy.Spider):
             self._count("drop/extract_error", site=site)
             logger.exception("Extraction failed for %s", response.url)
             return None
-        if article.invalid_dates:
-            self._count("invalid_date", len(article.invalid_dates), site=site)
-            logger.info("Unparseable dates on %s: %s", response.url, article.invalid_dates[:3])
+        for raw, reason in article.invalid_dates:
+            # The date field is left empty (or filled from the next source); the article is kept.
+            self._count("invalid_date", site=site)
+            self._count(f"invalid_date/{reason}", site=site)
+            logger.info("Invalid date (%s) on %s: %r", reason, response.url, raw[:80])
         return ArticleItem(
             url=article.url,
             alternate_urls=article.alternate_urls,
@@ -357,6 +359,7 @@ class NewsSpider(scrapy.Spider):
             fetched_with="browser" if response.meta.get("rendered") else "http",
             schema_version=SCHEMA_VERSION,
             fetched_url=response.url,
+            site_name=article.site_name,
         )
 
     def _follow_listing(self, site: Site, response: HtmlResponse, sel) -> Iterable[Request]:
