@@ -57,7 +57,7 @@ CURATED = [
     r"جوجل نيوز|google news|facebook|twitter|instagram|telegram|whatsapp|youtube|tiktok|"
     r"x|قناتنا|صفحتنا|حسابنا|منصات التواصل|مواقع التواصل|وسايل التواصل|social media)" + _END,
     r"(اشترك|اشتركوا|سجل|للاشتراك)\s.{0,80}(النشره|النشرات|القايمه البريديه|newsletter|"
-    r"قناتنا|بريدك)" + _END,
+    r"قناتنا|بريدك).{0,40}$",
     r"(subscribe|sign up|abonnez-vous|inscrivez-vous).{0,80}(newsletter|our channel|lettre)" + _END,
     r"(حمل|حملوا|نزل|download).{0,40}(تطبيق|التطبيق|app|application).{0,80}" + _END,
     # Paywall and teaser lines.
@@ -86,9 +86,15 @@ CURATED_RE = re.compile("|".join(f"(?:{p})" for p in CURATED), re.IGNORECASE)
 MAX_CURATED_CHARS = 240
 
 
+LATIN_ACCENTED = re.compile(r"[\u00c0-\u024f]")
+
+
 def _pattern_form(text: str) -> str:
     """The matching form with Latin accents off too, so "réservés" and "reserves" agree."""
-    folded = unicodedata.normalize("NFKD", matching_form(text))
+    form = matching_form(text)
+    if not LATIN_ACCENTED.search(form):
+        return form
+    folded = unicodedata.normalize("NFKD", form)
     return "".join(c for c in folded if not unicodedata.combining(c) or "\u0600" <= c <= "\u06ff")
 
 

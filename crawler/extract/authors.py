@@ -69,6 +69,9 @@ NOT_NAMES = {
         "Rédaction", "News Desk", "Newsroom", "غير معروف", "unknown",
     )
 }  # fmt: skip
+# Words no personal name contains ("على" is not here: folded, it is the name علي): a value with
+# one is a sentence a selector caught.
+FUNCTION_WORDS = {"في", "من", "الي", "عن", "ان", "قال", "وقال", "هذا", "هذه", "التي", "الذي"}
 MAX_NAME_WORDS = 6
 MAX_NAME_CHARS = 60
 
@@ -121,7 +124,11 @@ def clean_authors(values: Iterable[str], names: set[str] = frozenset()) -> list[
                 key = compact_form(name)
                 if not key or key in seen or URL.search(name):
                     continue
-                if len(name) > MAX_NAME_CHARS or len(name.split()) > MAX_NAME_WORDS:
+                if (
+                    len(name) > MAX_NAME_CHARS
+                    or len(name.split()) > MAX_NAME_WORDS
+                    or FUNCTION_WORDS.intersection(matching_form(name).split())
+                ):
                     continue  # a sentence caught by a selector, not a byline
                 if key in NOT_NAMES or _is_site_name(name, names):
                     continue
