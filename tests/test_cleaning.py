@@ -169,7 +169,12 @@ def test_learned_lines_go_only_from_the_ends():
     assert result.paragraphs == story[::2]
     assert result.learned == [footer] and result.curated == ["شاركها"]
     # Spelled with diacritics or tatweel, it is the same line.
-    assert strip_boilerplate(["لإرسـال أخبارِكم يرجى مراسلة بريد التحرير", *story[::2]], learned).paragraphs == story[::2]
+    assert (
+        strip_boilerplate(
+            ["لإرسـال أخبارِكم يرجى مراسلة بريد التحرير", *story[::2]], learned
+        ).paragraphs
+        == story[::2]
+    )
 
 
 def test_candidates_are_short_lines_at_the_ends():
@@ -202,8 +207,18 @@ SKY = site_names("سكاي نيوز عربية", "skynewsarabia", "www.skynewsar
 @pytest.mark.parametrize(
     ("title", "names", "learned", "expected"),
     [
-        ("مجلس الأمن يصوت على قرار جديد - الجزيرة نت", JAZEERA, (), "مجلس الأمن يصوت على قرار جديد"),
-        ("مجلس الأمن يصوت على قرار جديد | الجزيرة.نت", JAZEERA, (), "مجلس الأمن يصوت على قرار جديد"),
+        (
+            "مجلس الأمن يصوت على قرار جديد - الجزيرة نت",
+            JAZEERA,
+            (),
+            "مجلس الأمن يصوت على قرار جديد",
+        ),
+        (
+            "مجلس الأمن يصوت على قرار جديد | الجزيرة.نت",
+            JAZEERA,
+            (),
+            "مجلس الأمن يصوت على قرار جديد",
+        ),
         ("Al Jazeera | مجلس الأمن يصوت", JAZEERA, (), "مجلس الأمن يصوت"),
         ("سكاي نيوز عربية | أسعار النفط ترتفع", SKY, (), "أسعار النفط ترتفع"),
         ("أسعار النفط ترتفع - اقتصاد - سكاي نيوز عربية", SKY, ["اقتصاد"], "أسعار النفط ترتفع"),
@@ -254,7 +269,12 @@ def test_modified_before_published_is_dropped():
     )
     assert cleaned.modified_at is None and cleaned.modified_dropped
     same_day = datetime(2026, 11, 20, 9, tzinfo=UTC)
-    assert clean_article(title="t", body="نص", published_at=published, modified_at=same_day).modified_at == same_day
+    assert (
+        clean_article(
+            title="t", body="نص", published_at=published, modified_at=same_day
+        ).modified_at
+        == same_day
+    )
 
 
 def test_clean_article_uses_what_the_site_taught():

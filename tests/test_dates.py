@@ -109,7 +109,11 @@ def utc(*args):
         ("1448/05/15 هـ", RIYADH, utc(2026, 10, 25, 21, 0)),
         ("15 رمضان 1447", RIYADH, utc(2026, 3, 3, 21, 0)),
         # Both calendars: the Gregorian date (with its time) is the one used.
-        ("15 جمادى الأولى 1448 هـ الموافق 27 أكتوبر 2026م 10:00 ص", RIYADH, utc(2026, 10, 27, 7, 0)),
+        (
+            "15 جمادى الأولى 1448 هـ الموافق 27 أكتوبر 2026م 10:00 ص",
+            RIYADH,
+            utc(2026, 10, 27, 7, 0),
+        ),
         ("English: November 16, 2026 10:30 PM", UTC, utc(2026, 11, 16, 22, 30)),
         ("16 novembre 2026 à 22h30", UTC, utc(2026, 11, 16, 22, 30)),
     ],
