@@ -98,6 +98,7 @@ ITEM_PIPELINES = {
     "pipelines.clean.CleanPipeline": 200,
     "pipelines.language.LanguagePipeline": 300,
     "pipelines.topic.TopicPipeline": 400,
+    "pipelines.dedupe.DedupePipeline": 500,
     "pipelines.mongo.MongoPipeline": 900,
 }
 
@@ -125,6 +126,13 @@ TOPIC_SAMPLE_CHARS = _env("TOPIC_SAMPLE_CHARS", 1000)  # body characters classif
 TOPIC_MIN_CONFIDENCE = _env("TOPIC_MIN_CONFIDENCE", 0.15)  # lower margin over the runner-up: other
 TOPIC_MIN_SCORE = _env("TOPIC_MIN_SCORE", 4.0)  # less lexicon evidence than this: other
 TOPIC_KEYWORDS = _env("TOPIC_KEYWORDS", 10)
+
+# Dedupe stage: near-duplicates are bodies whose estimated Jaccard similarity (word 3-shingles of
+# the matching form) reaches the threshold; see crawler/dedupe.py for how it was chosen. `link`
+# stores syndicated copies with a shared story_id; `drop` adds their URLs to the first article.
+DEDUPE_MODE = _env("DEDUPE_MODE", "link")
+DEDUPE_THRESHOLD = _env("DEDUPE_THRESHOLD", 0.5)
+DEDUPE_WAIT_SECONDS = _env("DEDUPE_WAIT_SECONDS", 10.0)  # for another worker's pending decision
 
 # MongoDB sink.
 MONGO_URI = _env("MONGO_URI", "mongodb://localhost:27017")

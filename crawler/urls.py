@@ -5,9 +5,10 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
-from w3lib.url import safe_url_string
+from w3lib.url import canonicalize_url, safe_url_string
 
 TRACKING_PARAMS = frozenset(
     {
@@ -38,7 +39,13 @@ TRACKING_PARAMS = frozenset(
     }
 )
 TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_")
+# Parameters that select another rendering of the same article (AMP, print), never other content.
+RENDERING_PARAMS = frozenset(
+    {"amp", "amp_js_v", "amp_gsa", "outputtype", "print", "printable", "output", "view", "format"}
+)
+RENDERING_VALUES = frozenset({"", "1", "true", "yes", "amp", "print", "printable", "printer"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
+MULTIPLE_SLASHES = re.compile(r"/{2,}")
 # Hosts under which a site serves the same pages (desktop, mobile, AMP): one site for scoping.
 HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
 
@@ -49,14 +56,27 @@ def is_tracking_param(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
+def is_rendering_param(name: str, value: str) -> bool:
+    """True for `?amp`, `?amp=1`, `?print=1`, `?output=print`, `?outputType=amp` and kin."""
+    name = name.lower()
+    if name not in RENDERING_PARAMS:
+        return False
+    if name in ("output", "view", "format", "outputtype"):
+        return value.lower() in ("amp", "print", "printable", "printer")
+    return value.lower() in RENDERING_VALUES
+
+
 def canonical_url(url: str) -> str:
     """Return the comparable form of `url`.
 
-    Scheme and host lower-cased, default port and fragment dropped, tracking parameters removed,
-    non-ASCII paths percent-encoded (UTF-8) so the same Arabic slug always reads the same.
+    Scheme and host lower-cased, default port and fragment dropped, tracking parameters and AMP or
+    print switches (`?amp`, `?print=1`, `?output=amp`) removed, the remaining parameters sorted,
+    repeated slashes collapsed, and percent-encoding made uniform (UTF-8, upper-case hex,
+    unreserved characters decoded), so the same Arabic slug always reads the same.
     Raises ValueError for a malformed URL (an invalid port, say).
     """
-    url = safe_url_string(url.strip(), encoding="utf-8")
+    # w3lib: uniform percent-encoding and sorted query, as Scrapy's own fingerprints use.
+    url = canonicalize_url(safe_url_string(url.strip(), encoding="utf-8"), keep_blank_values=True)
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
@@ -67,9 +87,22 @@ def canonical_url(url: str) -> str:
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not is_tracking_param(k)
+        if not is_tracking_param(k) and not is_rendering_param(k, v)
     ]
-    return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query, safe="/:,"), ""))
+    path = MULTIPLE_SLASHES.sub("/", parts.path) or "/"
+    return urlunsplit((scheme, netloc, path, urlencode(query, safe="/:,"), ""))
+
+
+def url_key(url: str) -> str:
+    """The canonical URL without a trailing slash: `/a/` and `/a` are one page to the crawler.
+
+    Used to decide what was already fetched, never stored (the site's own spelling is kept).
+    """
+    canonical = canonical_url(url)
+    parts = urlsplit(canonical)
+    if len(parts.path) > 1 and parts.path.endswith("/"):
+        return urlunsplit(parts._replace(path=parts.path.rstrip("/") or "/"))
+    return canonical
 
 
 def _port(parts: SplitResult) -> int | None:

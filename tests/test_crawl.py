@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 import signal
 import subprocess
 import time
@@ -12,6 +13,7 @@ from crawler.demo import PROJECT_ROOT, crawl_command, crawl_env
 from crawler.sampleserver import Reply, SampleSite
 from crawler.topic import TOPICS
 from tests.conftest import write_registry
+from tests.data.topic_articles import ARTICLES as TOPIC_ARTICLES
 
 ALYAWM_ARTICLES = {
     "/news/2026/11/20/arab-ministers-reconstruction.html",  # JSON-LD (with a trailing comma)
@@ -301,14 +303,17 @@ def test_bad_input_is_counted_and_the_crawl_goes_on(crawl, db, tmp_path):
 
 
 def test_interrupted_crawl_stores_every_scraped_article(mongo_uri, db, tmp_path):
-    paragraph = "<p>" + "فقرة طويلة من نص الخبر تتكرر هنا لتكون نصاً كافياً للمقال. " * 5 + "</p>"
+    vocabulary = " ".join(story for _, _, story in TOPIC_ARTICLES).split()
 
     def slow_article(path: str) -> Reply:
         time.sleep(0.1)
+        # A different text per article: identical bodies would be one article to the dedupe stage.
+        words = random.Random(path).sample(vocabulary, 160)
+        paragraphs = "".join(f"<p>{' '.join(words[i : i + 40])}.</p>" for i in range(0, 160, 40))
         return Reply(
             body=(
                 f"<html><head><meta property='og:type' content='article'><title>خبر {path}</title>"
-                f"</head><body>{paragraph * 4}</body></html>"
+                f"</head><body>{paragraphs}</body></html>"
             ).encode()
         )
 

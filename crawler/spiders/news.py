@@ -6,6 +6,7 @@ in-site links), decides per page whether it is an article, and yields an Article
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable
@@ -35,7 +36,7 @@ from crawler.extract.metadata import extract_metadata
 from crawler.items import SCHEMA_VERSION, ArticleItem
 from crawler.registry import DEFAULT_REGISTRY, RegistryError, Site, load_registry
 from crawler.stats import count
-from crawler.urls import canonical_url, same_site, site_scope, url_host
+from crawler.urls import canonical_url, same_site, site_scope, url_host, url_key
 
 logger = logging.getLogger(__name__)
 
@@ -140,13 +141,14 @@ class NewsSpider(scrapy.Spider):
         except ValueError:
             self._count("discovery/bad_url", site=site)
             return None
-        if url in self.seen_urls or not same_site(url, site.base_url):
+        key = url_key(url)  # "/a/" and "/a" are fetched once
+        if key in self.seen_urls or not same_site(url, site.base_url):
             return None
         if self.scheduled[site.name] >= self.max_pages:
             self._count("limit/pages_per_site", site=site)
             return None
         self.scheduled[site.name] += 1
-        self.seen_urls.add(url)
+        self.seen_urls.add(key)
         meta = {"site": site.name, "hops": depth, "listing_page": listing_page, "listed": listed}
         pattern = site.article_url_pattern
         if site.render_js and (listed or (pattern is not None and pattern.search(url))):
@@ -278,6 +280,8 @@ class NewsSpider(scrapy.Spider):
         site = self.sites_by_name[response.meta["site"]]
         self._count("responses", site=site)
         second_fetch = response.meta.get("second_fetch", False)
+        with contextlib.suppress(ValueError):
+            self.seen_urls.add(url_key(response.url))  # where a redirect landed: fetched too
         if not second_fetch:
             self._count("pages/fetched", site=site)
         if not isinstance(response, HtmlResponse):
