@@ -28,6 +28,8 @@ paragraph cut; and 3 different articles on the same events as 3 of the stories):
 from __future__ import annotations
 
 import hashlib
+import zlib
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -37,26 +39,30 @@ SHINGLE_SIZE = 3
 NUM_PERM = 128
 BANDS = 32
 ROWS = NUM_PERM // BANDS
-MERSENNE_PRIME = np.uint64((1 << 61) - 1)
 MAX_HASH = np.uint64((1 << 32) - 1)
 # Fixed permutations: every process, on every machine, computes the same signature for a text.
 _rng = np.random.RandomState(1)
-PERM_A = _rng.randint(1, int(MERSENNE_PRIME), size=NUM_PERM, dtype=np.uint64)
-PERM_B = _rng.randint(0, int(MERSENNE_PRIME), size=NUM_PERM, dtype=np.uint64)
+PERM_A = _rng.randint(1, 1 << 63, size=NUM_PERM, dtype=np.uint64) | np.uint64(1)  # odd
+PERM_B = _rng.randint(0, 1 << 63, size=NUM_PERM, dtype=np.uint64)
 del _rng
+SHIFT = np.uint64(32)
 # Matching only needs the opening of a very long text: a 100,000-word live blog is not read whole.
 MAX_SHINGLES = 20_000
 
 
-def content_hash(body: str) -> str:
-    """The hash of the body's matching form: equal for copies that differ only in spelling noise."""
-    form = " ".join(words(matching_form(body)))
-    return hashlib.blake2b(form.encode(), digest_size=16).hexdigest()
+@dataclass
+class Fingerprint:
+    """What dedupe compares of a body: the exact hash and the MinHash signature."""
+
+    content_hash: str
+    signature: np.ndarray
 
 
-def shingles(body: str, size: int = SHINGLE_SIZE) -> set[str]:
-    """The word shingles of the body's matching form (the whole text when it is shorter)."""
-    tokens = words(matching_form(body))
+def _tokens(body: str) -> list[str]:
+    return words(matching_form(body))
+
+
+def _shingles(tokens: list[str], size: int) -> set[str]:
     if len(tokens) <= size:
         return {" ".join(tokens)} if tokens else set()
     return {
@@ -64,23 +70,42 @@ def shingles(body: str, size: int = SHINGLE_SIZE) -> set[str]:
     }
 
 
-def minhash_signature(body: str, size: int = SHINGLE_SIZE) -> np.ndarray:
-    """The MinHash signature (NUM_PERM unsigned 32-bit values) of the body's shingles.
-
-    Each shingle is hashed to 32 bits (BLAKE2b) and put through NUM_PERM random affine maps modulo
-    the Mersenne prime 2^61 - 1, the scheme datasketch uses; the signature keeps each map's minimum.
-    An empty text has the all-max signature, which matches nothing but another empty text.
-    """
-    values = [
-        int.from_bytes(hashlib.blake2b(s.encode(), digest_size=4).digest(), "little")
-        for s in shingles(body, size)
-    ]
-    if not values:
+def _signature(shingle_set: set[str]) -> np.ndarray:
+    if not shingle_set:
         return np.full(NUM_PERM, MAX_HASH, dtype=np.uint64)
-    hashed = np.array(values, dtype=np.uint64)[:, None]
-    with np.errstate(over="ignore"):  # the products wrap around by design
-        permuted = np.bitwise_and((hashed * PERM_A + PERM_B) % MERSENNE_PRIME, MAX_HASH)
-    return permuted.min(axis=0)
+    hashed = np.fromiter(
+        (zlib.crc32(s.encode()) for s in shingle_set), dtype=np.uint64, count=len(shingle_set)
+    )[:, None]
+    with np.errstate(over="ignore"):  # multiply-shift: the products wrap around by design
+        return ((hashed * PERM_A + PERM_B) >> SHIFT).min(axis=0)
+
+
+def fingerprint(body: str) -> Fingerprint:
+    """The content hash and MinHash signature of a body, from one pass over its matching form."""
+    tokens = _tokens(body)
+    digest = hashlib.blake2b(" ".join(tokens).encode(), digest_size=16).hexdigest()
+    return Fingerprint(digest, _signature(_shingles(tokens, SHINGLE_SIZE)))
+
+
+def content_hash(body: str) -> str:
+    """The hash of the body's matching form: equal for copies that differ only in spelling noise."""
+    return hashlib.blake2b(" ".join(_tokens(body)).encode(), digest_size=16).hexdigest()
+
+
+def shingles(body: str, size: int = SHINGLE_SIZE) -> set[str]:
+    """The word shingles of the body's matching form (the whole text when it is shorter)."""
+    return _shingles(_tokens(body), size)
+
+
+def minhash_signature(body: str, size: int = SHINGLE_SIZE) -> np.ndarray:
+    """The MinHash signature (NUM_PERM values under 2^32) of the body's shingles.
+
+    Each shingle is hashed to 32 bits (CRC-32) and put through NUM_PERM random multiply-shift maps
+    (odd 64-bit multiplier, top 32 bits of the wrapped result), a universal family that needs no
+    modulo; the signature keeps each map's minimum. An empty text has the all-max signature,
+    which matches nothing but another empty text.
+    """
+    return _signature(_shingles(_tokens(body), size))
 
 
 def signature_bytes(signature: np.ndarray) -> bytes:

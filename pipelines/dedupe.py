@@ -32,10 +32,10 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
 
 from crawler.db import redact_uri
 from crawler.dedupe import (
+    Fingerprint,
     band_keys,
-    content_hash,
     estimated_jaccard,
-    minhash_signature,
+    fingerprint,
     signature_bytes,
     signature_from_bytes,
     story_id_for,
@@ -59,12 +59,14 @@ class DedupeState:
         self.threshold = threshold
         self.wait_seconds = wait_seconds
 
-    async def decide(self, url: str, site: str, body: str) -> dict[str, Any]:
+    async def decide(
+        self, url: str, site: str, body: str, found: Fingerprint | None = None
+    ) -> dict[str, Any]:
         """The decision for the article at canonical `url`: `story_id`, `first` (url of the story's
         first article), `alias_of` (the stored article this URL is a copy of, same site) and
         `similarity`. Decided once per URL; later calls return the same decision."""
-        digest = content_hash(body)
-        signature = minhash_signature(body)
+        found = found or fingerprint(body)
+        digest, signature = found.content_hash, found.signature
         order = ObjectId()
         try:
             await self.db[DOCS].insert_one(
@@ -285,10 +287,11 @@ class DedupePipeline:
         adapter = ItemAdapter(item)
         url, site = adapter["url"], adapter.get("site") or ""
         body = adapter.get("body") or ""
-        adapter["content_hash"] = content_hash(body)
+        found = fingerprint(body)
+        adapter["content_hash"] = found.content_hash
         try:
             async with self.lock:
-                decision = await self.state.decide(url, site, body)
+                decision = await self.state.decide(url, site, body, found)
         except PyMongoError as exc:
             # Never lose the article: stored as the first of its own story, the error counted.
             count(self.stats, "dedupe/error", site=site)
