@@ -24,6 +24,7 @@ from scrapy.exceptions import DropItem
 from crawler.boilerplate import line_key, should_learn, strip_boilerplate
 from crawler.cleaning import SiteKnowledge, clean_article
 from crawler.db import ARTICLES, BOILERPLATE, redact_uri
+from crawler.dedupe import content_hash
 from crawler.extract.titles import clean_title, site_names
 from crawler.normalize import matching_form, storage_paragraphs
 from crawler.stats import count
@@ -231,7 +232,8 @@ class BoilerplateMemory:
             ordered = sorted(urls)
             for start in range(0, len(ordered), 100):
                 async for article in articles.find(
-                    {"_id": {"$in": ordered[start : start + 100]}}, {"body": 1, "title": 1}
+                    {"_id": {"$in": ordered[start : start + 100]}},
+                    {"body": 1, "title": 1, "content_hash": 1},
                 ):
                     update = _cleaned_again(article, knowledge, min_words)
                     if update:
@@ -255,6 +257,8 @@ def _cleaned_again(article: dict[str, Any], knowledge: SiteKnowledge, min_words:
     if new_body != body and len(new_body.split()) >= min_words:
         update["body"] = new_body
         update["word_count"] = len(new_body.split())
+        if article.get("content_hash"):
+            update["content_hash"] = content_hash(new_body)  # the hash of the stored body
     title = article.get("title")
     new_title = clean_title(title, set(), knowledge.title_affixes) if title else title
     if new_title and new_title != title:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from crawler.dedupe import content_hash
 from crawler.sampleserver import SampleSite
 from tests.data.noisy_site import NOISE, SITE_NAME, noisy_articles, noisy_routes
 
@@ -52,6 +53,7 @@ def test_site_boilerplate_is_learned_and_removed_without_losing_story_text(crawl
         # Exactly the story's paragraphs: nothing genuine removed, the background sentence kept.
         assert doc["body"].split("\n\n") == article.paragraphs
         assert doc["word_count"] == len(article.body.split())
+        assert doc["content_hash"] == content_hash(doc["body"])  # also after cleaning it again
         assert doc["title"] == article.title  # " - نافذة الشرق" learned from repetition
         assert doc["authors"] == article.authors
         day = int(article.path[-2:]) + 1
