@@ -34,6 +34,7 @@ def sample_registry(akhbar_alyawm: str, sada_wp: str) -> dict:
                 "language": "ar",
                 "feeds": [f"{akhbar_alyawm}/feed.xml"],
                 "timezone": "Asia/Riyadh",
+                "max_age": 0,  # a frozen archive: its sitemap and feed dates never move
             },
             {
                 "name": "sada_wp",
@@ -41,6 +42,7 @@ def sample_registry(akhbar_alyawm: str, sada_wp: str) -> dict:
                 "language": "ar",
                 "selectors": {"body": "div.entry-content"},
                 "timezone": "Asia/Beirut",
+                "max_age": 0,
             },
         ]
     }

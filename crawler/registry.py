@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,6 +22,23 @@ DEFAULT_REGISTRY = Path(__file__).with_name("sites.yaml")
 
 SELECTOR_FIELDS = frozenset({"title", "body", "date", "author", "section"})
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
+DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "": 86400}
+
+
+def parse_duration(value: Any) -> timedelta:
+    """`7d`, `12h`, `90m`, `30s`, `2w`, or a bare number of days, as a timedelta.
+
+    Raises ValueError for anything else.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"not a duration: {value!r}")
+    if isinstance(value, int | float):
+        value = str(value)
+    match = DURATION_RE.match(str(value)) if isinstance(value, str) else None
+    if not match:
+        raise ValueError(f"not a duration (like 7d, 12h, 30m): {value!r}")
+    return timedelta(seconds=float(match.group(1)) * DURATION_UNITS[match.group(2)])
 
 
 class RegistryError(ValueError):
@@ -44,6 +62,11 @@ class Site:
     timezone: str = "UTC"
     enabled: bool = True
     note: str | None = None
+    # Incremental runs: sitemap and feed entries older than this are not fetched (0: no limit).
+    max_age: timedelta = timedelta(days=7)
+    # Politeness: parallel requests to the site and seconds between them (None: the defaults).
+    concurrency: int | None = None
+    delay: float | None = None
 
     @property
     def host(self) -> str:
@@ -172,6 +195,23 @@ def parse_site(entry: Any, index: int) -> Site:
     if note is not None and not isinstance(note, str):
         raise _fail(name, "note", "expected a string")
 
+    try:
+        max_age = parse_duration(entry.get("max_age", "7d"))
+    except ValueError as exc:
+        raise _fail(name, "max_age", str(exc)) from None
+    concurrency = entry.get("concurrency")
+    if concurrency is not None and (
+        isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1
+    ):
+        raise _fail(
+            name, "concurrency", f"expected a whole number of at least 1, got {concurrency!r}"
+        )
+    delay = entry.get("delay")
+    if delay is not None and (
+        isinstance(delay, bool) or not isinstance(delay, int | float) or delay < 0
+    ):
+        raise _fail(name, "delay", f"expected seconds (a number of at least 0), got {delay!r}")
+
     return Site(
         name=name,
         base_url=base_url,
@@ -186,6 +226,9 @@ def parse_site(entry: Any, index: int) -> Site:
         timezone=str(timezone),
         enabled=bool(entry.get("enabled", True)),
         note=note,
+        max_age=max_age,
+        concurrency=concurrency,
+        delay=float(delay) if delay is not None else None,
     )
 
 

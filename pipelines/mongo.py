@@ -55,22 +55,36 @@ def new_document(doc: dict[str, Any]) -> dict[str, Any]:
     return {"_id": doc["url"], **stored}
 
 
-def article_update(doc: dict[str, Any]) -> UpdateOne:
-    """The upsert for one article, keyed by its canonical `url`; alternate URLs accumulate.
+def article_updates(doc: dict[str, Any]) -> list[UpdateOne]:
+    """The updates for an article already stored under its canonical `url`.
 
-    The canonical page's fields replace what is stored; a copy read off an alternate URL only fills
-    a document that does not exist yet, so an AMP page never overwrites the full article.
+    Alternate URLs accumulate. The canonical page's fields replace what is stored only when its
+    content changed (another `content_hash`): a re-fetch of an unchanged article writes nothing,
+    and a changed one gets `crawled_at` and `modified_at` (the page's, else the crawl time). A copy
+    read off an alternate URL only fills a document that does not exist yet, so an AMP page never
+    overwrites the full article.
     """
     skip = {"alternate_urls", "_id", *TRANSIENT_FIELDS}
     fields = {k: v for k, v in doc.items() if k not in skip}
     alternates = [u for u in doc.get("alternate_urls") or [] if u != doc["url"]]
-    set_op = "$setOnInsert" if from_alternate_page(doc) else "$set"
     # The canonical URL is also the document's _id: a natural key every server looks up directly.
-    return UpdateOne(
-        {"_id": doc["url"]},
-        {set_op: fields, "$addToSet": {"alternate_urls": {"$each": alternates}}},
-        upsert=True,
-    )
+    ops = []
+    if alternates:
+        ops.append(
+            UpdateOne({"_id": doc["url"]}, {"$addToSet": {"alternate_urls": {"$each": alternates}}})
+        )
+    if from_alternate_page(doc):
+        ops.append(UpdateOne({"_id": doc["url"]}, {"$setOnInsert": fields}, upsert=True))
+    elif doc.get("content_hash"):
+        fields["modified_at"] = fields.get("modified_at") or fields.get("crawled_at")
+        ops.append(
+            UpdateOne(
+                {"_id": doc["url"], "content_hash": {"$ne": doc["content_hash"]}}, {"$set": fields}
+            )
+        )
+    else:
+        ops.append(UpdateOne({"_id": doc["url"]}, {"$set": fields}, upsert=True))
+    return ops
 
 
 def merge_pending(older: dict[str, Any], newer: dict[str, Any]) -> dict[str, Any]:
@@ -226,16 +240,20 @@ class MongoPipeline:
             errors = exc.details.get("writeErrors", [])
         existing = [batch[e["index"]] for e in errors if e.get("code") == DUPLICATE_KEY]
         retry = self._split_errors(batch, [e for e in errors if e.get("code") != DUPLICATE_KEY])
-        for start in range(0, len(existing), UPDATE_CHUNK):
-            chunk = existing[start : start + UPDATE_CHUNK]
+        ops: list[tuple[dict[str, Any], UpdateOne]] = [
+            (doc, op) for doc in existing for op in article_updates(doc)
+        ]
+        for start in range(0, len(ops), UPDATE_CHUNK):
+            chunk = ops[start : start + UPDATE_CHUNK]
             try:
-                result = await collection.bulk_write(
-                    [article_update(doc) for doc in chunk], ordered=False
-                )
+                result = await collection.bulk_write([op for _, op in chunk], ordered=False)
                 self._count_updates(result.bulk_api_result)
             except BulkWriteError as exc:
                 self._count_updates(exc.details)
-                retry += self._split_errors(chunk, exc.details.get("writeErrors", []))
+                failed = self._split_errors(
+                    [doc for doc, _ in chunk], exc.details.get("writeErrors", [])
+                )
+                retry += [doc for doc in failed if doc not in retry]
         return retry
 
     def _split_errors(
@@ -256,8 +274,9 @@ class MongoPipeline:
         return retry
 
     def _count_updates(self, result: dict[str, Any]) -> None:
+        # Modified, not matched: a re-fetched article whose content did not change is not an update.
         self.stats.inc_value("akhbar/stored/new", result.get("nUpserted", 0))
-        self.stats.inc_value("akhbar/stored/updated", result.get("nMatched", 0))
+        self.stats.inc_value("akhbar/stored/updated", result.get("nModified", 0))
 
     def _save_unsaved(self, docs: list[dict[str, Any]], why: str) -> None:
         """Append documents MongoDB would not take to a JSONL file (mongoimport-ready)."""

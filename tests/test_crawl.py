@@ -177,16 +177,27 @@ def test_crawl_run_is_recorded(crawl, db, sample_registry_for):
     assert all("." not in key and not key.startswith("$") for key in run["stats"])
 
 
-def test_second_run_updates_without_duplicates(crawl, db, sample_registry_for):
+def test_second_run_fetches_no_stored_article_and_stores_nothing(
+    crawl, db, sample_sites, sample_registry_for
+):
+    alyawm, sada = sample_sites
     assert crawl(sample_registry_for).returncode == 0
     first = {d["url"]: d["crawled_at"] for d in db.articles.find()}
+    stored_paths = {url.split("/", 3)[3] for url in first} | {
+        u.split("/", 3)[3] for d in db.articles.find() for u in d["alternate_urls"]
+    }
+    alyawm.requests.clear()
+    sada.requests.clear()
     result = crawl(sample_registry_for)
     assert result.returncode == 0, result.log[-3000:]
+    fetched = {p.lstrip("/") for p in alyawm.paths() + sada.paths()}
+    assert not fetched & stored_paths, "no stored article (or alternate URL) is requested again"
+    assert "/" in alyawm.paths() and "/" in sada.paths(), "listings are still read"
     second = {d["url"]: d["crawled_at"] for d in db.articles.find()}
-    assert set(second) == set(first)
-    assert all(second[url] > first[url] for url in first)
+    assert second == first
     last = db.crawl_runs.find_one(sort=[("started_at", -1)])
-    assert last["counts"]["stored_new"] == 0 and last["counts"]["stored_updated"] >= 8
+    assert last["counts"]["stored_new"] == 0 and last["counts"]["stored_updated"] == 0
+    assert last["stats"]["akhbar/incremental/skipped_stored"] >= len(first)
 
 
 def test_site_argument_limits_the_crawl(crawl, db, sample_sites, sample_registry_for):

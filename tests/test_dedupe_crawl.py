@@ -94,11 +94,12 @@ def test_syndicated_stories_share_story_id_and_copies_are_stored_once(crawl, db,
     # twice: off its AMP copy, then itself) is the copy.
     assert run["stats"]["akhbar/duplicates/same_site"] in (2, 3)
 
-    second = crawl(registry)
+    # Everything again (refresh): every copy is recognised again, nothing new is stored.
+    second = crawl(registry, "-a", "refresh=true")
     assert second.returncode == 0, second.log[-3000:]
     runs = list(db.crawl_runs.find().sort("started_at", 1))
     assert runs[-1]["counts"]["stored_new"] == 0
-    assert runs[-1]["counts"]["items_scraped"] == runs[0]["counts"]["items_scraped"]
+    assert runs[-1]["counts"]["items_scraped"] >= 13
     again = by_url(db)
     assert again.keys() == docs.keys()
     for url, doc in again.items():

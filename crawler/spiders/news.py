@@ -10,12 +10,14 @@ import contextlib
 import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from protego import Protego
+from pymongo import AsyncMongoClient
+from pymongo.errors import PyMongoError
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.linkextractors import LinkExtractor
@@ -24,6 +26,7 @@ from twisted.python.failure import Failure
 
 from crawler.botwall import looks_like_bot_wall
 from crawler.browser import render_meta
+from crawler.db import ARTICLES
 from crawler.discovery import (
     NotXmlError,
     feed_links,
@@ -34,7 +37,7 @@ from crawler.discovery import (
 from crawler.extract.article import classify_page, extract_article, text_stats
 from crawler.extract.metadata import extract_metadata
 from crawler.items import SCHEMA_VERSION, ArticleItem
-from crawler.registry import DEFAULT_REGISTRY, RegistryError, Site, load_registry
+from crawler.registry import DEFAULT_REGISTRY, RegistryError, Site, load_registry, parse_duration
 from crawler.stats import count
 from crawler.urls import canonical_url, same_site, site_scope, url_host, url_key
 
@@ -88,6 +91,9 @@ class NewsSpider(scrapy.Spider):
         self.sites_by_name = {s.name: s for s in self.sites}
         self.scheduled: Counter[str] = Counter()
         self.seen_urls: set[str] = set()
+        # Incremental runs: URLs (as url_key) of articles already stored, loaded once per run.
+        self.stored_keys: set[str] = set()
+        self.refresh_urls: dict[str, list[str]] = {}
         self.link_extractor = LinkExtractor(unique=True, canonicalize=False)
 
     @staticmethod
@@ -123,7 +129,18 @@ class NewsSpider(scrapy.Spider):
         spider.render_timeout_ms = settings.getint("BROWSER_RENDER_TIMEOUT_MS")
         spider.browser_fallback = settings.getbool("BROWSER_FALLBACK")
         spider.min_body_words = max(1, settings.getint("VALIDATE_MIN_WORDS"))
+        spider.refresh = str(getattr(spider, "refresh", "")).lower() in ("1", "true", "yes", "on")
+        override = getattr(spider, "max_age", None)
+        try:
+            spider.max_age_override = parse_duration(override) if override is not None else None
+        except ValueError as exc:
+            raise RegistryError(f"-a max_age: {exc}") from None
         return spider
+
+    def max_age_of(self, site: Site) -> timedelta | None:
+        """How old a sitemap or feed entry may be to be fetched; None: any age."""
+        age = self.max_age_override if self.max_age_override is not None else site.max_age
+        return age if age > timedelta(0) else None
 
     # -- requests -------------------------------------------------------------------------------
 
@@ -143,6 +160,11 @@ class NewsSpider(scrapy.Spider):
             return None
         key = url_key(url)  # "/a/" and "/a" are fetched once
         if key in self.seen_urls or not same_site(url, site.base_url):
+            return None
+        if key in self.stored_keys and not self.refresh:
+            # Stored by an earlier run: incremental runs fetch only what is new.
+            self._count("incremental/skipped_stored", site=site)
+            self.seen_urls.add(key)
             return None
         if self.scheduled[site.name] >= self.max_pages:
             self._count("limit/pages_per_site", site=site)
@@ -205,10 +227,57 @@ class NewsSpider(scrapy.Spider):
                 yield request
 
     async def start(self) -> AsyncIterator[Any]:
+        await self._load_stored()
         for site in self.sites:
             logger.info("Crawling site %s from %s", site.name, site.base_url)
             for request in self.site_start_requests(site):
                 yield request
+            for url in self.refresh_urls.get(site.name, []):
+                # Refresh: stored articles of the last max_age, fetched again even if unlisted.
+                request = self._page_request(site, url, depth=0, listed=True)
+                if request is not None:
+                    yield request
+
+    async def _load_stored(self) -> None:
+        """Read the URLs of the run's sites' stored articles (canonical and alternate) in one query.
+
+        With `-a refresh=true` they are not skipped; those published within the site's max_age
+        are fetched again, and the sink updates the ones whose content changed.
+        """
+        settings = self.crawler.settings
+        names = [site.name for site in self.sites]
+        client = AsyncMongoClient(
+            settings.get("MONGO_URI"),
+            serverSelectionTimeoutMS=settings.getint("MONGO_TIMEOUT_MS"),
+            tz_aware=True,
+        )
+        now = datetime.now(UTC)
+        try:
+            cursor = client[settings.get("MONGO_DATABASE")][ARTICLES].find(
+                {"site": {"$in": names}},
+                {"alternate_urls": 1, "site": 1, "published_at": 1, "crawled_at": 1},
+            )
+            async for doc in cursor:
+                for url in [doc["_id"], *(doc.get("alternate_urls") or [])]:
+                    with contextlib.suppress(ValueError):
+                        self.stored_keys.add(url_key(url))
+                site = self.sites_by_name.get(doc.get("site"))
+                if self.refresh and site is not None:
+                    when = doc.get("published_at") or doc.get("crawled_at")
+                    age = self.max_age_of(site)
+                    if age is None or (when is not None and when >= now - age):
+                        self.refresh_urls.setdefault(site.name, []).append(doc["_id"])
+        except PyMongoError as exc:
+            # The sink fails the run when the database is down; here it only costs re-fetching.
+            logger.warning("Could not read stored articles (every article is fetched): %s", exc)
+        finally:
+            await client.close()
+        logger.info(
+            "%d stored article URLs known for %s%s",
+            len(self.stored_keys),
+            ", ".join(names),
+            " (refresh: fetched again)" if self.refresh else " (not fetched again)",
+        )
 
     # -- discovery ------------------------------------------------------------------------------
 
@@ -265,13 +334,22 @@ class NewsSpider(scrapy.Spider):
             key=lambda e: e.date or datetime.min.replace(tzinfo=UTC),
             reverse=True,
         )
+        age = self.max_age_of(site)
+        cutoff = datetime.now(UTC) - age if age is not None else None
         for entry in newest_first[: self.max_xml_urls]:
+            if cutoff is not None and entry.date is not None and entry.date < cutoff:
+                self._count("incremental/skipped_old", site=site)
+                continue
             # Feeds and news sitemaps list articles; a plain sitemap lists sections too.
             request = self._page_request(site, entry.url, depth=depth + 1, listed=entry.is_news)
             if request is not None:
                 yield request
         if depth < self.max_depth:
             for child in document.sitemaps[: self.max_xml_urls]:
+                if cutoff is not None and child.date is not None and child.date < cutoff:
+                    # A monthly archive sitemap last changed before max_age: nothing new in it.
+                    self._count("incremental/skipped_old_sitemaps", site=site)
+                    continue
                 if same_site(child.url, site.base_url):
                     yield self._xml_request(site, child.url, depth=depth + 1)
 

@@ -1,0 +1,144 @@
+"""Operating crawls: incremental runs, refresh, max_age, and resuming an interrupted crawl."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+
+import pytest
+
+from crawler.demo import PROJECT_ROOT, crawl_command, crawl_env
+from crawler.sampleserver import SampleSite
+from tests.conftest import write_registry
+from tests.data.generated_site import GeneratedSite
+
+
+@pytest.fixture
+def news_site(tmp_path):
+    generated = GeneratedSite(count=12)
+    server = SampleSite(tmp_path, {})
+    server.routes.update(generated.routes(lambda: server.base_url))
+    with server:
+        yield server, generated
+
+
+def registry(server: SampleSite, **extra) -> dict:
+    return {"sites": [{"name": "gen", "base_url": f"{server.base_url}/", **extra}]}
+
+
+def article_requests(server: SampleSite) -> list[str]:
+    return [p for p in server.paths() if p.startswith("/news/")]
+
+
+def last_run(db) -> dict:
+    return db.crawl_runs.find_one(sort=[("started_at", -1)])
+
+
+def test_incremental_runs_fetch_and_store_only_new_articles(crawl, db, news_site):
+    server, generated = news_site
+    assert crawl(registry(server)).returncode == 0
+    assert db.articles.count_documents({}) == 12
+
+    # Nothing new: no stored article is requested, nothing is written.
+    server.requests.clear()
+    result = crawl(registry(server))
+    assert result.returncode == 0, result.log[-3000:]
+    assert article_requests(server) == []
+    assert last_run(db)["counts"]["stored_new"] == 0
+    assert last_run(db)["counts"]["stored_updated"] == 0
+
+    # Three new articles: exactly those are fetched and stored.
+    generated.count = 15
+    server.requests.clear()
+    result = crawl(registry(server))
+    assert result.returncode == 0, result.log[-3000:]
+    assert sorted(article_requests(server)) == sorted(generated.path(i) for i in (12, 13, 14))
+    assert last_run(db)["counts"]["stored_new"] == 3
+    assert db.articles.count_documents({}) == 15
+
+
+def test_refresh_updates_changed_articles_in_place(crawl, db, news_site):
+    server, generated = news_site
+    assert crawl(registry(server)).returncode == 0
+    before = {d["_id"]: d for d in db.articles.find()}
+    changed = f"{server.base_url}{generated.path(3)}"
+    generated.edits[3] = "a corrected version"
+
+    result = crawl(registry(server), "-a", "refresh=true")
+    assert result.returncode == 0, result.log[-3000:]
+    assert len(article_requests(server)) == 2 * 12  # every stored article fetched again
+    after = {d["_id"]: d for d in db.articles.find()}
+    assert after.keys() == before.keys()  # no duplicate
+    assert after[changed]["body"] != before[changed]["body"]
+    assert after[changed]["content_hash"] != before[changed]["content_hash"]
+    assert after[changed]["crawled_at"] > before[changed]["crawled_at"]
+    assert after[changed]["modified_at"] >= after[changed]["published_at"]
+    for url, doc in after.items():
+        if url != changed:  # unchanged articles are not written at all
+            assert doc["crawled_at"] == before[url]["crawled_at"]
+            assert doc["body"] == before[url]["body"]
+    run = last_run(db)
+    assert run["counts"]["stored_updated"] == 1 and run["counts"]["stored_new"] == 0
+
+
+def test_sitemap_entries_older_than_max_age_are_not_fetched(crawl, db, tmp_path):
+    generated = GeneratedSite(count=10, old={0, 1, 2, 3})
+    server = SampleSite(tmp_path, {})
+    server.routes.update(generated.routes(lambda: server.base_url))
+    with server:
+        # Sitemap only: the home page's links would reach the old articles anyway.
+        result = crawl(registry(server, max_age="2d"), "-s", "CRAWL_FOLLOW_LINKS=false")
+        assert result.returncode == 0, result.log[-3000:]
+        fetched = set(article_requests(server))
+        assert fetched == {generated.path(i) for i in range(4, 10)}
+        assert last_run(db)["stats"]["akhbar/incremental/skipped_old"] == 4
+        # A backfill: `-a max_age=0` lifts the limit; the six stored ones are still not fetched.
+        server.requests.clear()
+        result = crawl(
+            registry(server, max_age="2d"), "-a", "max_age=0", "-s", "CRAWL_FOLLOW_LINKS=false"
+        )
+        assert result.returncode == 0, result.log[-3000:]
+        assert set(article_requests(server)) == {generated.path(i) for i in range(4)}
+    assert db.articles.count_documents({}) == 10
+
+
+def test_interrupted_crawl_resumes_and_stores_every_article_once(mongo_uri, db, tmp_path):
+    generated = GeneratedSite(count=120, delay=0.1)
+    server = SampleSite(tmp_path, {})
+    server.routes.update(generated.routes(lambda: server.base_url))
+    jobdir = tmp_path / "job"
+    with server:
+        path = write_registry(tmp_path, registry(server))
+        command = crawl_command(
+            "-a", f"sites={path}", mongo_uri=mongo_uri, database=db.name, JOBDIR=str(jobdir)
+        )
+        process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=crawl_env(), stderr=subprocess.PIPE, text=True
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while len(article_requests(server)) < 20 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            process.send_signal(signal.SIGINT)
+            log = process.communicate(timeout=120)[1]
+        finally:
+            process.kill()
+        assert process.returncode == 0, log[-2000:]
+        interrupted = db.articles.count_documents({})
+        assert 20 <= interrupted < 120, "the first run stopped mid-way"
+        assert (jobdir / "requests.queue").exists()
+
+        resumed = subprocess.run(
+            command, cwd=PROJECT_ROOT, env=crawl_env(), capture_output=True, text=True, timeout=300
+        )
+        assert resumed.returncode == 0, resumed.stderr[-3000:]
+    urls = [d["_id"] for d in db.articles.find({}, {"_id": 1})]
+    assert len(urls) == len(set(urls)) == 120
+    # Each article page was fetched once or, if it was in flight at the interruption, twice.
+    requests = article_requests(server)
+    assert set(requests) == {generated.path(i) for i in range(120)}
+    assert len(requests) <= 120 + 16
+    runs = list(db.crawl_runs.find().sort("started_at", 1))
+    assert [r["status"] for r in runs] == ["shutdown", "finished"]
+    assert runs[1]["counts"]["stored_new"] == 120 - interrupted
