@@ -55,6 +55,8 @@ REDIRECT_MAX_TIMES = _env("REDIRECT_MAX_TIMES", 5)
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = _env("REMOTE_CONTROL_ENABLED", False)
 LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+EXTENSIONS = {"crawler.extensions.Progress": 500}
+PROGRESS_INTERVAL = _env("PROGRESS_INTERVAL", 60.0)  # seconds between progress lines; 0: none
 FEED_EXPORT_ENCODING = "utf-8"
 
 # Discovery limits (per site).

@@ -25,6 +25,7 @@ from scrapy import signals
 
 from crawler.db import ARTICLES, CRAWL_RUNS, ensure_indexes, redact_uri, safe_key, sanitize
 from crawler.items import TRANSIENT_FIELDS
+from crawler.stats import FLAG_HELP, count, site_counts, site_flag
 from crawler.urls import canonical_url
 
 logger = logging.getLogger(__name__)
@@ -115,7 +116,9 @@ class MongoPipeline:
         self.backoff = settings.getfloat("MONGO_RETRY_BACKOFF")
         self.timeout_ms = settings.getint("MONGO_TIMEOUT_MS")
         self.unsaved_dir = Path(settings.get("MONGO_UNSAVED_DIR"))
-        self.run_id = uuid.uuid4().hex
+        # The scheduler names the run it starts, so it can tell a run that never began.
+        self.run_id = settings.get("AKHBAR_RUN_ID") or uuid.uuid4().hex
+        self.job = settings.get("AKHBAR_JOB") or None
         self.pending: dict[str, dict[str, Any]] = {}
         self.client: AsyncMongoClient | None = None
         self.started_at = datetime.now(UTC)
@@ -230,15 +233,22 @@ class MongoPipeline:
         documents worth retrying; documents the server rejects for good go to the unsaved file.
         """
         try:
-            result = await collection.bulk_write(
+            await collection.bulk_write(
                 [InsertOne(new_document(doc)) for doc in batch], ordered=False
             )
-            self.stats.inc_value("akhbar/stored/new", result.inserted_count)
-            return []
+            errors: list[dict[str, Any]] = []
         except BulkWriteError as exc:
-            self.stats.inc_value("akhbar/stored/new", exc.details.get("nInserted", 0))
             errors = exc.details.get("writeErrors", [])
+        failed = {e["index"] for e in errors}
+        for index, doc in enumerate(batch):
+            if index not in failed:
+                count(self.stats, "stored/new", site=doc.get("site"))
+        if not errors:
+            return []
         existing = [batch[e["index"]] for e in errors if e.get("code") == DUPLICATE_KEY]
+        for doc in existing:
+            # Already stored (updated below when its content changed, else left alone).
+            count(self.stats, "stored/existing", site=doc.get("site"))
         retry = self._split_errors(batch, [e for e in errors if e.get("code") != DUPLICATE_KEY])
         ops: list[tuple[dict[str, Any], UpdateOne]] = [
             (doc, op) for doc in existing for op in article_updates(doc)
@@ -299,6 +309,7 @@ class MongoPipeline:
             "status": "running",
             "host": socket.gethostname(),
             "pid": os.getpid(),
+            "job": self.job,
         }
 
     def _run_end_document(self, reason: str) -> dict[str, Any]:
@@ -321,11 +332,19 @@ class MongoPipeline:
             "unsaved": stats.get("akhbar/mongo/unsaved", 0),
             "errors": sum(fetch_errors.values()) + stats.get("log_count/ERROR", 0),
         }
+        flags = {}
+        for site in getattr(self.crawler.spider, "sites", []):
+            flag = site_flag(site_counts(stats, site.name))
+            if flag:
+                flags[safe_key(site.name)] = flag
+                log = logger.info if flag == "nothing_new" else logger.warning
+                log("Site %s flagged: %s (%s)", site.name, flag, FLAG_HELP[flag])
         return {
             "finished_at": finished,
             "duration_s": round((finished - self.started_at).total_seconds(), 3),
             "status": reason,
             "counts": counts,
+            "flags": flags,
             "drops": drops,
             "fetch_errors": fetch_errors,
             "stats": sanitize(

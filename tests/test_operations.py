@@ -9,8 +9,9 @@ import time
 import pytest
 
 from crawler.demo import PROJECT_ROOT, crawl_command, crawl_env
-from crawler.sampleserver import SampleSite
+from crawler.sampleserver import Reply, SampleSite
 from tests.conftest import write_registry
+from crawler.stats import site_flag
 from tests.data.generated_site import GeneratedSite
 
 
@@ -42,11 +43,13 @@ def test_incremental_runs_fetch_and_store_only_new_articles(crawl, db, news_site
 
     # Nothing new: no stored article is requested, nothing is written.
     server.requests.clear()
-    result = crawl(registry(server))
+    result = crawl(registry(server), "-s", "PROGRESS_INTERVAL=0.5")
     assert result.returncode == 0, result.log[-3000:]
     assert article_requests(server) == []
     assert last_run(db)["counts"]["stored_new"] == 0
     assert last_run(db)["counts"]["stored_updated"] == 0
+    assert last_run(db)["flags"] == {"gen": "nothing_new"}
+    assert "12 known skipped" in result.log  # the progress line
 
     # Three new articles: exactly those are fetched and stored.
     generated.count = 15
@@ -142,3 +145,33 @@ def test_interrupted_crawl_resumes_and_stores_every_article_once(mongo_uri, db, 
     runs = list(db.crawl_runs.find().sort("started_at", 1))
     assert [r["status"] for r in runs] == ["shutdown", "finished"]
     assert runs[1]["counts"]["stored_new"] == 120 - interrupted
+
+
+@pytest.mark.parametrize(
+    ("counts", "flag"),
+    [
+        ({"pages/fetched": 30, "pages/article": 10, "stored/new": 10}, None),
+        ({}, "no_pages"),
+        ({"pages/fetched": 3, "blocked/challenge": 3}, "blocked"),
+        ({"pages/fetched": 40, "pages/listing": 40}, "no_articles"),
+        (
+            {"pages/fetched": 20, "pages/article": 10, "drop/empty_body": 6, "stored/new": 4},
+            "empty_articles",
+        ),
+        ({"pages/fetched": 5, "incremental/skipped_stored": 30}, "nothing_new"),
+        ({"pages/fetched": 5, "pages/article": 3, "stored/existing": 3}, "nothing_new"),
+        ({"pages/fetched": 5, "pages/article": 3, "drop/language": 3}, "stored_nothing"),
+    ],
+)
+def test_site_flags(counts, flag):
+    assert site_flag(counts) == flag
+
+
+def test_a_site_without_articles_is_flagged(crawl, db, tmp_path):
+    home = b"<html><body><a href='/about'>about</a></body></html>"
+    server = SampleSite(tmp_path, {"/": Reply(body=home), "/about": Reply(body=home)})
+    with server:
+        result = crawl(registry(server))
+    assert result.returncode == 0, result.log[-3000:]
+    assert last_run(db)["flags"] == {"gen": "no_articles"}
+    assert "Site gen flagged: no_articles" in result.log

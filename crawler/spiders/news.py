@@ -120,6 +120,20 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
+        # One download slot per site (its www./m./amp. hosts together), with the registry's
+        # concurrency and delay where it sets them; AutoThrottle adapts each slot from there.
+        # Settings are still open to changes while the spider is being built.
+        slots = dict(settings.getdict("DOWNLOAD_SLOTS"))
+        for site in spider.sites:
+            slot = dict(slots.get(site.name, {}))
+            if site.concurrency is not None:
+                slot["concurrency"] = site.concurrency
+            if site.delay is not None:
+                slot["delay"] = site.delay
+            if slot:
+                slots[site.name] = slot
+        if slots:
+            settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
         spider.max_depth = settings.getint("CRAWL_MAX_DEPTH")
         spider.max_pages = settings.getint("CRAWL_MAX_PAGES_PER_SITE")
         spider.max_listing_pages = settings.getint("CRAWL_MAX_LISTING_PAGES")
@@ -172,6 +186,7 @@ class NewsSpider(scrapy.Spider):
         self.scheduled[site.name] += 1
         self.seen_urls.add(key)
         meta = {"site": site.name, "hops": depth, "listing_page": listing_page, "listed": listed}
+        meta["download_slot"] = site.name
         pattern = site.article_url_pattern
         if site.render_js and (listed or (pattern is not None and pattern.search(url))):
             # Known to be an article of a site built in the browser: no point fetching the shell.
@@ -188,6 +203,7 @@ class NewsSpider(scrapy.Spider):
     def _render_request(self, site: Site, response: Response) -> Request:
         """The same page again, rendered in the browser (once: `rendered` pages are not retried)."""
         meta = {k: response.meta[k] for k in ("site", "hops", "listing_page", "listed")}
+        meta["download_slot"] = site.name
         meta["second_fetch"] = True  # this page was already counted when fetched over HTTP
         return Request(
             response.url,
@@ -205,7 +221,7 @@ class NewsSpider(scrapy.Spider):
             url,
             callback=self.parse_xml,
             errback=self.on_error,
-            meta={"site": site.name, "hops": depth, "guessed": guessed},
+            meta={"site": site.name, "hops": depth, "guessed": guessed, "download_slot": site.name},
             priority=20,
         )
 
@@ -216,7 +232,12 @@ class NewsSpider(scrapy.Spider):
             robots,
             callback=self.parse_robots,
             errback=self.on_robots_error,
-            meta={"site": site.name, "dont_obey_robotstxt": True, "handle_httpstatus_all": True},
+            meta={
+                "site": site.name,
+                "dont_obey_robotstxt": True,
+                "handle_httpstatus_all": True,
+                "download_slot": site.name,
+            },
             priority=30,
         )
         for url in site.feeds + site.sitemaps:
