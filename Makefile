@@ -8,7 +8,7 @@ FERRETDB_VERSION := v1.24.2
 FERRETDB_BIN ?= $(HOME)/.cache/akhbar/ferretdb-$(FERRETDB_VERSION)
 export FERRETDB_BIN
 
-.PHONY: install ferretdb chromium test lint format demo bench clean
+.PHONY: install ferretdb chromium redis test lint format demo bench clean
 
 install: $(VENV)/.installed
 
@@ -43,6 +43,12 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "Install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; }
 
+# Debian's Redis for the distributed-mode tests (the tests start their own server on a free port).
+redis:
+	@command -v redis-server >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq redis-server; \
+	  else echo "Install Debian's redis-server package (sudo apt-get install redis-server)"; exit 1; fi; }
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -51,7 +57,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install ferretdb chromium lint
+test: install ferretdb chromium redis lint
 	$(BIN)/pytest
 
 demo: install ferretdb chromium

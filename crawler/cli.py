@@ -1,7 +1,6 @@
-"""The `akhbar` command: `akhbar crawl` (the news spider, from any directory), `akhbar check-sites`
-and `akhbar demo`.
-
-Later subcommands (scheduling, analyst tools) hang off the same entry point.
+"""The `akhbar` command: `akhbar crawl` (the news spider, from any directory), `akhbar schedule`
+(crawls on intervals), `akhbar enqueue` (start URLs for distributed workers), `akhbar runs` (the
+last runs), `akhbar check-sites` and `akhbar demo`.
 """
 
 from __future__ import annotations
@@ -51,6 +50,23 @@ def main(argv: list[str] | None = None) -> int:
         metavar="NAME=VALUE",
         help="override a setting, as with scrapy crawl",
     )
+    schedule = commands.add_parser(
+        "schedule", help="run crawls on intervals from a schedule file (see README)"
+    )
+    schedule.add_argument("file", help="the schedule (YAML)")
+    schedule.add_argument(
+        "--once", action="store_true", help="run each job once, wait for them, and exit (cron)"
+    )
+    _database_options(schedule)
+    runs = commands.add_parser("runs", help="the last crawl runs, from crawl_runs")
+    runs.add_argument("-n", "--limit", type=int, default=20, help="how many (default 20)")
+    runs.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    _database_options(runs)
+    enqueue = commands.add_parser(
+        "enqueue", help="push the start requests of sites to the Redis queue (distributed mode)"
+    )
+    enqueue.add_argument("--sites", help="registry file (default: the built-in crawler/sites.yaml)")
+    enqueue.add_argument("--site", action="append", default=[], help="only this site (repeatable)")
     known, rest = parser.parse_known_args(argv)
     if known.command == "crawl":
         return _crawl(rest)
@@ -58,9 +74,73 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if known.command == "check-sites":
         return _check_sites(known)
+    if known.command == "schedule":
+        return _schedule(known)
+    if known.command == "runs":
+        return _runs(known)
+    if known.command == "enqueue":
+        return _enqueue(known)
     from crawler.demo import main as demo
 
     return demo([])
+
+
+def _database_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--mongo-uri", help="default: MONGO_URI, else mongodb://localhost:27017")
+    parser.add_argument("--database", help="default: MONGO_DATABASE, else akhbar")
+
+
+def _database(args: argparse.Namespace) -> tuple[str, str]:
+    from crawler import settings
+
+    return args.mongo_uri or settings.MONGO_URI, args.database or settings.MONGO_DATABASE
+
+
+def _schedule(args: argparse.Namespace) -> int:
+    import logging
+
+    from crawler.schedule import ScheduleError, Scheduler, load_schedule
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s"
+    )
+    try:
+        schedule = load_schedule(args.file)
+    except ScheduleError as exc:
+        print(f"akhbar schedule: {exc}", file=sys.stderr)
+        return 2
+    uri, database = _database(args)
+    return Scheduler(schedule, uri, database).run(once=args.once)
+
+
+def _runs(args: argparse.Namespace) -> int:
+    from pymongo.errors import PyMongoError
+
+    from crawler.db import redact_uri
+    from crawler.runs import last_runs, render_json, render_table
+
+    uri, database = _database(args)
+    try:
+        runs = last_runs(uri, database, args.limit)
+    except PyMongoError as exc:
+        print(f"akhbar runs: cannot read {redact_uri(uri)}: {exc}", file=sys.stderr)
+        return 2
+    print(render_json(runs) if args.json else render_table(runs))
+    return 0
+
+
+def _enqueue(args: argparse.Namespace) -> int:
+    from crawler.distributed import enqueue_sites
+    from crawler.registry import RegistryError
+
+    try:
+        pushed = enqueue_sites(args.sites, args.site)
+    except (RegistryError, RuntimeError) as exc:
+        print(f"akhbar enqueue: {exc}", file=sys.stderr)
+        return 2
+    for site, count in pushed.items():
+        print(f"{site}: {count} start requests queued")
+    return 0
 
 
 def _check_sites(args: argparse.Namespace) -> int:

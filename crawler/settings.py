@@ -136,6 +136,13 @@ DEDUPE_MODE = _env("DEDUPE_MODE", "link")
 DEDUPE_THRESHOLD = _env("DEDUPE_THRESHOLD", 0.5)
 DEDUPE_WAIT_SECONDS = _env("DEDUPE_WAIT_SECONDS", 10.0)  # for another worker's pending decision
 
+# Distributed mode (scrapy-redis): with REDIS_URL set, every crawler process shares one Redis queue
+# and dupefilter (see crawler/distributed.py); `akhbar enqueue` pushes the start requests.
+REDIS_URL = _env("REDIS_URL", "")
+DISTRIBUTED_IDLE_CLOSE = _env(
+    "DISTRIBUTED_IDLE_CLOSE", 0.0
+)  # idle seconds before a worker exits; 0: never
+
 # MongoDB sink.
 MONGO_URI = _env("MONGO_URI", "mongodb://localhost:27017")
 MONGO_DATABASE = _env("MONGO_DATABASE", "akhbar")

@@ -333,7 +333,9 @@ class MongoPipeline:
             "errors": sum(fetch_errors.values()) + stats.get("log_count/ERROR", 0),
         }
         flags = {}
-        for site in getattr(self.crawler.spider, "sites", []):
+        spider = self.crawler.spider
+        # A distributed worker sees only its share of each site: no verdict on the site from it.
+        for site in [] if getattr(spider, "distributed", False) else getattr(spider, "sites", []):
             flag = site_flag(site_counts(stats, site.name))
             if flag:
                 flags[safe_key(site.name)] = flag

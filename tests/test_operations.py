@@ -10,8 +10,8 @@ import pytest
 
 from crawler.demo import PROJECT_ROOT, crawl_command, crawl_env
 from crawler.sampleserver import Reply, SampleSite
-from tests.conftest import write_registry
 from crawler.stats import site_flag
+from tests.conftest import write_registry
 from tests.data.generated_site import GeneratedSite
 
 

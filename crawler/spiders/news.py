@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime, timedelta
@@ -18,7 +19,8 @@ import scrapy
 from protego import Protego
 from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -34,6 +36,7 @@ from crawler.discovery import (
     parse_xml_document,
     sitemaps_from_robots,
 )
+from crawler.distributed import use_redis
 from crawler.extract.article import classify_page, extract_article, text_stats
 from crawler.extract.metadata import extract_metadata
 from crawler.items import SCHEMA_VERSION, ArticleItem
@@ -134,6 +137,10 @@ class NewsSpider(scrapy.Spider):
                 slots[site.name] = slot
         if slots:
             settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+        spider.distributed = use_redis(settings)
+        spider.idle_close = settings.getfloat("DISTRIBUTED_IDLE_CLOSE")
+        spider.last_activity = time.monotonic()
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         spider.max_depth = settings.getint("CRAWL_MAX_DEPTH")
         spider.max_pages = settings.getint("CRAWL_MAX_PAGES_PER_SITE")
         spider.max_listing_pages = settings.getint("CRAWL_MAX_LISTING_PAGES")
@@ -158,9 +165,18 @@ class NewsSpider(scrapy.Spider):
 
     # -- requests -------------------------------------------------------------------------------
 
+    def on_idle(self, spider) -> None:
+        """A distributed worker waits for more work until the queue stayed empty for
+        `DISTRIBUTED_IDLE_CLOSE` seconds (0: forever, as a service)."""
+        if not self.distributed:
+            return
+        if self.idle_close <= 0 or time.monotonic() - self.last_activity < self.idle_close:
+            raise DontCloseSpider
+
     def _count(self, key: str, n: int = 1, site: Site | None = None) -> None:
         """Count under `akhbar/<key>`, and under `akhbar/site/<name>/<key>` for a site's own figures
         (what `akhbar check-sites` and operators read per site)."""
+        self.last_activity = time.monotonic()  # a distributed worker is busy while it counts
         count(self.crawler.stats, key, n, site.name if site else None)
 
     def _page_request(
@@ -249,6 +265,10 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         await self._load_stored()
+        if self.distributed:
+            # Workers take their requests from the shared queue (`akhbar enqueue` fills it).
+            logger.info("Distributed worker: waiting for requests in Redis")
+            return
         for site in self.sites:
             logger.info("Crawling site %s from %s", site.name, site.base_url)
             for request in self.site_start_requests(site):
