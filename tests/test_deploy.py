@@ -28,6 +28,26 @@ def test_compose_file_is_production_shaped():
     assert crawler["build"] == "." and (ROOT / "Dockerfile").is_file()
     assert crawler["depends_on"]["mongo"]["condition"] == "service_healthy"
     assert crawler["command"] == ["scrapy", "crawl", "news"]
+    # Distributed mode: Redis and workers that can be scaled (no fixed name or host port).
+    redis = compose["services"]["redis"]
+    assert redis["image"].startswith("redis:") and "healthcheck" in redis
+    worker = compose["services"]["worker"]
+    assert worker["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert "container_name" not in worker and "ports" not in worker
+    assert worker["depends_on"]["redis"]["condition"] == "service_healthy"
+    scheduler = compose["services"]["scheduler"]
+    assert scheduler["command"][:2] == ["akhbar", "schedule"]
+    assert compose["services"]["enqueue"]["command"] == ["akhbar", "enqueue"]
+
+
+def test_builtin_schedule_covers_every_enabled_site():
+    from crawler.registry import load_registry
+    from crawler.schedule import load_schedule
+
+    schedule = load_schedule(ROOT / "crawler" / "schedule.yaml")
+    scheduled = [site for job in schedule.jobs for site in job.sites]
+    assert len(scheduled) == len(set(scheduled)), "a site in two jobs would be locked by both"
+    assert set(scheduled) == {s.name for s in load_registry() if s.enabled}
 
 
 @pytest.mark.skipif(not shutil.which("docker-compose"), reason="docker-compose is not installed")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import signal
 import subprocess
 import time
@@ -175,3 +176,35 @@ def test_a_site_without_articles_is_flagged(crawl, db, tmp_path):
     assert result.returncode == 0, result.log[-3000:]
     assert last_run(db)["flags"] == {"gen": "no_articles"}
     assert "Site gen flagged: no_articles" in result.log
+
+
+def test_registry_concurrency_and_delay_apply_per_site(crawl, db, tmp_path):
+    generated = GeneratedSite(count=8)
+    server = SampleSite(tmp_path, {})
+    server.routes.update(generated.routes(lambda: server.base_url))
+    times: list[float] = []
+    in_flight = [0, 0]  # now, most
+
+    def timed(route):
+        def serve(path: str) -> Reply:
+            in_flight[0] += 1
+            in_flight[1] = max(in_flight)
+            times.append(time.monotonic())
+            try:
+                time.sleep(0.05)
+                return route(path)
+            finally:
+                in_flight[0] -= 1
+
+        return serve
+
+    for i in range(8):
+        server.routes[generated.path(i)] = timed(server.routes[generated.path(i)])
+    with server:
+        result = crawl(registry(server, concurrency=1, delay=0.4))
+    assert result.returncode == 0, result.log[-3000:]
+    assert db.articles.count_documents({}) == 8
+    assert in_flight[1] == 1, "one request at a time to this site"
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    # Scrapy randomizes a slot's delay between 0.5x and 1.5x.
+    assert min(gaps) >= 0.4 * 0.5 - 0.02, gaps
