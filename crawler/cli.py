@@ -1,6 +1,7 @@
 """The `akhbar` command: `akhbar crawl` (the news spider, from any directory), `akhbar schedule`
 (crawls on intervals), `akhbar enqueue` (start URLs for distributed workers), `akhbar runs` (the
-last runs), `akhbar check-sites` and `akhbar demo`.
+last runs), `akhbar check-sites`, `akhbar demo`, and the analyst tools `akhbar stats`, `akhbar
+search`, `akhbar export`, `akhbar report` and `akhbar migrate`.
 """
 
 from __future__ import annotations
@@ -67,7 +68,51 @@ def main(argv: list[str] | None = None) -> int:
     )
     enqueue.add_argument("--sites", help="registry file (default: the built-in crawler/sites.yaml)")
     enqueue.add_argument("--site", action="append", default=[], help="only this site (repeatable)")
+    stats = commands.add_parser(
+        "stats", help="articles per site, topic, language, day; crawl health"
+    )
+    stats.add_argument(
+        "--days", type=int, default=14, help="days of the per-day table (default 14)"
+    )
+    stats.add_argument("--top", type=int, default=20, help="keywords listed (default 20)")
+    stats.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    _filter_options(stats)
+    _database_options(stats)
+    search = commands.add_parser(
+        "search", help="find articles (diacritics and letter variants folded)"
+    )
+    search.add_argument("query")
+    search.add_argument("-n", "--limit", type=int, default=20)
+    search.add_argument("--json", action="store_true", help="print JSON")
+    search.add_argument(
+        "--bidi", choices=["auto", "on", "off"], default="auto",
+        help="reorder Arabic for terminals without bidi support (auto: on a terminal)",
+    )  # fmt: skip
+    _filter_options(search)
+    _database_options(search)
+    export = commands.add_parser("export", help="articles to JSONL, CSV or Parquet (streamed)")
+    export.add_argument("--format", choices=["jsonl", "csv", "parquet"], required=True)
+    export.add_argument("--out", required=True, help="the file to write")
+    export.add_argument("--fields", help="comma-separated fields (default: every article field)")
+    export.add_argument(
+        "--bom", action="store_true", help="CSV with a UTF-8 byte-order mark (Excel)"
+    )
+    _filter_options(export)
+    _database_options(export)
+    report = commands.add_parser("report", help="an HTML page with charts of the corpus")
+    report.add_argument("--out", required=True, help="directory for report.html and its PNGs")
+    report.add_argument("--days", type=int, default=14)
+    _filter_options(report)
+    _database_options(report)
+    migrate = commands.add_parser(
+        "migrate", help="add search fields to stored articles (idempotent)"
+    )
+    _database_options(migrate)
     known, rest = parser.parse_known_args(argv)
+    if known.command in ANALYST_COMMANDS:
+        if rest:
+            parser.error(f"unrecognized arguments: {' '.join(rest)}")
+        return _analyst(known)
     if known.command == "crawl":
         return _crawl(rest)
     if rest:
@@ -83,6 +128,41 @@ def main(argv: list[str] | None = None) -> int:
     from crawler.demo import main as demo
 
     return demo([])
+
+
+ANALYST_COMMANDS = {"stats", "search", "export", "report", "migrate"}
+
+
+def _filter_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--site", action="append", default=[], help="only this site (repeatable)")
+    parser.add_argument("--topic", action="append", default=[], help="only this topic (repeatable)")
+    parser.add_argument("--language", action="append", default=[], help="only this language")
+    parser.add_argument("--since", help="published on or after this day (YYYY-MM-DD, UTC)")
+    parser.add_argument("--until", help="published before this day (YYYY-MM-DD, UTC)")
+    parser.add_argument(
+        "--unique-stories", action="store_true", help="one article per story (the first)"
+    )
+
+
+def _analyst(args: argparse.Namespace) -> int:
+    from pymongo import MongoClient
+    from pymongo.errors import PyMongoError
+
+    from crawler import analyst
+    from crawler.db import redact_uri
+
+    uri, database = _database(args)
+    client = MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000)
+    try:
+        return analyst.run(args, client[database])
+    except PyMongoError as exc:
+        print(f"akhbar {args.command}: cannot use {redact_uri(uri)}: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"akhbar {args.command}: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        client.close()
 
 
 def _database_options(parser: argparse.ArgumentParser) -> None:

@@ -5,12 +5,16 @@ Everything here works on MongoDB 7 and on FerretDB (the wire-compatible server t
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo.errors import OperationFailure
+
+logger = logging.getLogger(__name__)
 
 ARTICLES = "articles"
 CRAWL_RUNS = "crawl_runs"
@@ -22,7 +26,11 @@ ARTICLE_INDEXES = [
     IndexModel([("topic", ASCENDING), ("published_at", DESCENDING)], name="topic_published"),
     IndexModel([("language", ASCENDING)], name="language"),
     IndexModel([("story_id", ASCENDING)], name="story_id"),
+    # Analysts: per-day counts (a UTC day string, so every server can group by it).
+    IndexModel([("published_day", ASCENDING)], name="published_day"),
 ]
+# Where the server has text indexes (MongoDB), search uses one on the matching form of the text.
+TEXT_INDEX = IndexModel([("search_text", "text")], name="search_text_text", default_language="none")
 CRAWL_RUN_INDEXES = [
     IndexModel([("started_at", DESCENDING)], name="started_at"),
     IndexModel([("sites", ASCENDING), ("started_at", DESCENDING)], name="sites_started_at"),
@@ -107,3 +115,9 @@ async def ensure_indexes(db) -> None:
         for model in models:
             if model.document["name"] not in existing:
                 await db[collection].create_indexes([model])
+    existing = {index["name"] async for index in await db[ARTICLES].list_indexes()}
+    if TEXT_INDEX.document["name"] not in existing:
+        try:
+            await db[ARTICLES].create_indexes([TEXT_INDEX])
+        except OperationFailure as exc:
+            logger.info("No text index on this server (%s): search uses regular expressions", exc)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import scrapy
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: search_text and published_day stored for analysts
 
 
 class ArticleItem(scrapy.Item):

@@ -23,6 +23,7 @@ from pymongo import AsyncMongoClient, InsertOne, UpdateOne
 from pymongo.errors import BulkWriteError, PyMongoError
 from scrapy import signals
 
+from crawler.corpus import derived_fields
 from crawler.db import ARTICLES, CRAWL_RUNS, ensure_indexes, redact_uri, safe_key, sanitize
 from crawler.items import TRANSIENT_FIELDS
 from crawler.stats import FLAG_HELP, count, site_counts, site_flag
@@ -52,6 +53,7 @@ def from_alternate_page(doc: dict[str, Any]) -> bool:
 def new_document(doc: dict[str, Any]) -> dict[str, Any]:
     """The document to insert for an article not stored yet: keyed by its canonical URL."""
     stored = {k: v for k, v in doc.items() if k not in TRANSIENT_FIELDS}
+    stored.update(derived_fields(doc))
     stored["alternate_urls"] = [u for u in doc.get("alternate_urls") or [] if u != doc["url"]]
     return {"_id": doc["url"], **stored}
 
@@ -67,6 +69,7 @@ def article_updates(doc: dict[str, Any]) -> list[UpdateOne]:
     """
     skip = {"alternate_urls", "_id", *TRANSIENT_FIELDS}
     fields = {k: v for k, v in doc.items() if k not in skip}
+    fields.update(derived_fields(doc))
     alternates = [u for u in doc.get("alternate_urls") or [] if u != doc["url"]]
     # The canonical URL is also the document's _id: a natural key every server looks up directly.
     ops = []

@@ -62,7 +62,7 @@ def test_crawl_stores_every_article_once_with_typed_fields(
         assert isinstance(doc["crawled_at"], datetime)
         assert doc["word_count"] == len(doc["body"].split())
         assert doc["fetched_with"] == "http"
-        assert doc["schema_version"] == 1
+        assert doc["schema_version"] == 2
         assert "fetched_url" not in doc
         assert "?" not in doc["url"], "tracking parameters are stripped from canonical URLs"
 
