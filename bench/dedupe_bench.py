@@ -12,7 +12,6 @@ figures, asserts nothing. Run with `make bench`.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import os
 import random
 import statistics
@@ -26,14 +25,13 @@ from crawler.dedupe import (
     NUM_PERM,
     band_keys,
     content_hash,
-    estimated_jaccard,
     minhash_signature,
     signature_bytes,
     story_id_for,
 )
 from crawler.localdb import FerretDB
 from pipelines.dedupe import DECISIONS, DOCS, KEYS, DedupeState
-from tests.data.syndication import SAME_EVENT, STORIES, body, variants
+from tests.data.syndication import STORIES, body, corpus, pair_counts, variants
 from tests.data.topic_articles import ARTICLES
 
 THRESHOLD = 0.5
@@ -42,20 +40,10 @@ PROBES = 300  # new articles per size
 
 
 def corpus_scores() -> None:
-    docs = [(name, body(STORIES[name])) for name in STORIES]
-    docs += [(name, body(p)) for name in STORIES for _, p in variants(name)]
-    docs += [(f"other:{name}", body(p)) for name, p in SAME_EVENT.items()]
-    signatures = [(name, minhash_signature(text)) for name, text in docs]
-    found = expected = correct = 0
-    for (a, sa), (b, sb) in itertools.combinations(signatures, 2):
-        predicted = bool(set(band_keys(sa)) & set(band_keys(sb))) and (
-            estimated_jaccard(sa, sb) >= THRESHOLD
-        )
-        found += predicted
-        expected += a == b
-        correct += predicted and a == b
+    found, expected, correct = pair_counts(THRESHOLD)
+    n = len(corpus())
     print(
-        f"corpus: {len(docs)} articles, {expected} duplicate pairs of {len(docs) * (len(docs) - 1) // 2}: "
+        f"corpus: {n} articles, {expected} duplicate pairs of {n * (n - 1) // 2}: "
         f"precision {correct / max(1, found):.3f}  recall {correct / max(1, expected):.3f}"
     )
 

@@ -23,7 +23,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.boilerplate import line_key, should_learn, strip_boilerplate
 from crawler.cleaning import SiteKnowledge, clean_article
-from crawler.db import ARTICLES, BOILERPLATE, redact_uri
+from crawler.db import ARTICLES, BOILERPLATE, async_client, redact_uri
 from crawler.dedupe import content_hash
 from crawler.extract.titles import clean_title, site_names
 from crawler.normalize import matching_form, storage_paragraphs
@@ -293,13 +293,7 @@ class CleanPipeline:
     async def open_spider(self) -> None:
         if not self.learn:
             return
-        self.client = AsyncMongoClient(
-            self.uri,
-            serverSelectionTimeoutMS=self.timeout_ms,
-            connectTimeoutMS=self.timeout_ms,
-            tz_aware=True,
-            appname="akhbar-clean",
-        )
+        self.client = async_client(self.uri, self.timeout_ms, "akhbar-clean")
         collection = self.client[self.database][BOILERPLATE]
         memory = BoilerplateMemory(collection, self.min_articles, self.min_share)
         try:

@@ -30,7 +30,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
 
-from crawler.db import redact_uri
+from crawler.db import async_client, redact_uri
 from crawler.dedupe import (
     Fingerprint,
     band_keys,
@@ -264,13 +264,7 @@ class DedupePipeline:
         return cls(crawler)
 
     async def open_spider(self) -> None:
-        self.client = AsyncMongoClient(
-            self.uri,
-            serverSelectionTimeoutMS=self.timeout_ms,
-            connectTimeoutMS=self.timeout_ms,
-            tz_aware=True,
-            appname="akhbar-dedupe",
-        )
+        self.client = async_client(self.uri, self.timeout_ms, "akhbar-dedupe")
         db = self.client[self.database]
         self.state = DedupeState(db, self.threshold, self.wait_seconds)
         try:

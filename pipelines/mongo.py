@@ -24,7 +24,15 @@ from pymongo.errors import BulkWriteError, PyMongoError
 from scrapy import signals
 
 from crawler.corpus import derived_fields
-from crawler.db import ARTICLES, CRAWL_RUNS, ensure_indexes, redact_uri, safe_key, sanitize
+from crawler.db import (
+    ARTICLES,
+    CRAWL_RUNS,
+    async_client,
+    ensure_indexes,
+    redact_uri,
+    safe_key,
+    sanitize,
+)
 from crawler.items import TRANSIENT_FIELDS
 from crawler.stats import FLAG_HELP, count, site_counts, site_flag
 from crawler.urls import canonical_url
@@ -137,13 +145,7 @@ class MongoPipeline:
     # -- lifecycle ------------------------------------------------------------------------------
 
     async def open_spider(self) -> None:
-        self.client = AsyncMongoClient(
-            self.uri,
-            serverSelectionTimeoutMS=self.timeout_ms,
-            connectTimeoutMS=self.timeout_ms,
-            tz_aware=True,
-            appname="akhbar",
-        )
+        self.client = async_client(self.uri, self.timeout_ms, "akhbar")
         try:
             await self.client.admin.command("ping")
             db = self.client[self.database]

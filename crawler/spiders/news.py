@@ -17,7 +17,6 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from protego import Protego
-from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
@@ -28,7 +27,7 @@ from twisted.python.failure import Failure
 
 from crawler.botwall import looks_like_bot_wall
 from crawler.browser import render_meta
-from crawler.db import ARTICLES
+from crawler.db import ARTICLES, async_client
 from crawler.discovery import (
     NotXmlError,
     feed_links,
@@ -287,10 +286,8 @@ class NewsSpider(scrapy.Spider):
         """
         settings = self.crawler.settings
         names = [site.name for site in self.sites]
-        client = AsyncMongoClient(
-            settings.get("MONGO_URI"),
-            serverSelectionTimeoutMS=settings.getint("MONGO_TIMEOUT_MS"),
-            tz_aware=True,
+        client = async_client(
+            settings.get("MONGO_URI"), settings.getint("MONGO_TIMEOUT_MS"), "akhbar-spider"
         )
         now = datetime.now(UTC)
         try:

@@ -245,3 +245,32 @@ def republisher_pages() -> dict[str, bytes]:
         pages[f"/analysis/{name}"] = article_page("تحليل: " + HEADLINES[name], paragraphs)
     pages["/"] = listing(sorted(pages))
     return pages
+
+
+def corpus() -> list[tuple[str, str]]:
+    """(label, body) of every story, every republished variant and every same-event article;
+    two bodies are copies exactly when their labels are equal."""
+    docs = [(name, body(STORIES[name])) for name in STORIES]
+    docs += [(name, body(p)) for name in STORIES for _, p in variants(name)]
+    docs += [(f"other:{name}", body(p)) for name, p in SAME_EVENT.items()]
+    return docs
+
+
+def pair_counts(threshold: float) -> tuple[int, int, int]:
+    """(pairs found, copy pairs there are, copy pairs found) by LSH candidates confirmed at
+    `threshold`, over every pair of the corpus: precision is the third over the first, recall the
+    third over the second."""
+    import itertools
+
+    from crawler.dedupe import band_keys, estimated_jaccard, minhash_signature
+
+    signatures = [(name, minhash_signature(text)) for name, text in corpus()]
+    found = expected = correct = 0
+    for (a, sa), (b, sb) in itertools.combinations(signatures, 2):
+        predicted = bool(set(band_keys(sa)) & set(band_keys(sb))) and (
+            estimated_jaccard(sa, sb) >= threshold
+        )
+        found += predicted
+        expected += a == b
+        correct += predicted and a == b
+    return found, expected, correct
