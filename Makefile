@@ -67,6 +67,7 @@ bench: install ferretdb
 	$(BIN)/python -m bench.extract_bench
 	$(BIN)/python -m bench.language_topic_bench
 	$(BIN)/python -m bench.clean_bench
+	$(BIN)/python -m bench.dedupe_bench
 	$(BIN)/python -m bench.browser_bench
 
 clean:
