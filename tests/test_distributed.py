@@ -63,9 +63,12 @@ def test_two_workers_share_one_crawl(mongo_uri, db, tmp_path, redis_url):
         )  # fmt: skip
         assert enqueue.returncode == 0, enqueue.stderr[-2000:]
         assert "gen: 2 start requests queued" in enqueue.stdout
+        # Two requests at a time per worker: one worker alone would need 10 s, far longer than
+        # the other needs to notice the queue filling (an idle engine looks every 5 s).
         command = crawl_command(
-            "-a", f"sites={path}", mongo_uri=mongo_uri, database=db.name, DISTRIBUTED_IDLE_CLOSE="4"
-        )
+            "-a", f"sites={path}", mongo_uri=mongo_uri, database=db.name,
+            DISTRIBUTED_IDLE_CLOSE="4", CONCURRENT_REQUESTS_PER_DOMAIN="2",
+        )  # fmt: skip
         workers = [
             subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stderr=subprocess.PIPE, text=True)
             for _ in range(2)
