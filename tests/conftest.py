@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +64,21 @@ def write_registry(tmp_path: Path, registry: dict | str) -> Path:
     text = registry if isinstance(registry, str) else yaml.safe_dump(registry, allow_unicode=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def interrupt_when(
+    process: subprocess.Popen, condition, sig: int = signal.SIGINT, timeout: float = 60
+) -> str:
+    """Send `sig` to `process` once `condition()` holds (or after `timeout` seconds), wait for it
+    to exit, and return its standard error."""
+    try:
+        deadline = time.monotonic() + timeout
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(sig)
+        return process.communicate(timeout=180)[1]
+    finally:
+        process.kill()
 
 
 def run_crawl(*args: str, mongo_uri: str, database: str, timeout: float = 180) -> CrawlResult:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import random
-import signal
 import subprocess
 import time
 from datetime import UTC, datetime
@@ -12,7 +11,7 @@ from datetime import UTC, datetime
 from crawler.demo import PROJECT_ROOT, crawl_command, crawl_env
 from crawler.sampleserver import Reply, SampleSite
 from crawler.topic import TOPICS
-from tests.conftest import write_registry
+from tests.conftest import interrupt_when, write_registry
 from tests.data.topic_articles import ARTICLES as TOPIC_ARTICLES
 
 ALYAWM_ARTICLES = {
@@ -347,16 +346,7 @@ def test_interrupted_crawl_stores_every_scraped_article(mongo_uri, db, tmp_path)
         process = subprocess.Popen(
             command, cwd=PROJECT_ROOT, env=crawl_env(), stderr=subprocess.PIPE, text=True
         )
-        try:
-            deadline = time.monotonic() + 60
-            while (
-                sum(p.startswith("/a/") for p in site.paths()) < 20 and time.monotonic() < deadline
-            ):
-                time.sleep(0.05)
-            process.send_signal(signal.SIGINT)
-            log = process.communicate(timeout=120)[1]
-        finally:
-            process.kill()
+        log = interrupt_when(process, lambda: sum(p.startswith("/a/") for p in site.paths()) >= 20)
     assert process.returncode == 0, log[-2000:]
     run = db.crawl_runs.find_one()
     assert run["status"] == "shutdown"

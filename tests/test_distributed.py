@@ -12,7 +12,6 @@ import pytest
 import redis
 
 from crawler.demo import PROJECT_ROOT, crawl_command, crawl_env
-from crawler.sampleserver import SampleSite
 from tests.conftest import write_registry
 from tests.data.generated_site import GeneratedSite
 
@@ -50,8 +49,7 @@ def redis_url(tmp_path):
 
 def test_two_workers_share_one_crawl(mongo_uri, db, tmp_path, redis_url):
     generated = GeneratedSite(count=200, delay=0.1)
-    server = SampleSite(tmp_path, {})
-    server.routes.update(generated.routes(lambda: server.base_url))
+    server = generated.server(tmp_path)
     with server:
         path = write_registry(
             tmp_path, {"sites": [{"name": "gen", "base_url": f"{server.base_url}/"}]}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import signal
 import subprocess
 import time
 
@@ -12,15 +11,14 @@ import pytest
 from crawler.demo import PROJECT_ROOT, crawl_command, crawl_env
 from crawler.sampleserver import Reply, SampleSite
 from crawler.stats import site_flag
-from tests.conftest import write_registry
+from tests.conftest import interrupt_when, write_registry
 from tests.data.generated_site import GeneratedSite
 
 
 @pytest.fixture
 def news_site(tmp_path):
     generated = GeneratedSite(count=12)
-    server = SampleSite(tmp_path, {})
-    server.routes.update(generated.routes(lambda: server.base_url))
+    server = generated.server(tmp_path)
     with server:
         yield server, generated
 
@@ -88,8 +86,7 @@ def test_refresh_updates_changed_articles_in_place(crawl, db, news_site):
 
 def test_sitemap_entries_older_than_max_age_are_not_fetched(crawl, db, tmp_path):
     generated = GeneratedSite(count=10, old={0, 1, 2, 3})
-    server = SampleSite(tmp_path, {})
-    server.routes.update(generated.routes(lambda: server.base_url))
+    server = generated.server(tmp_path)
     with server:
         # Sitemap only: the home page's links would reach the old articles anyway.
         result = crawl(registry(server, max_age="2d"), "-s", "CRAWL_FOLLOW_LINKS=false")
@@ -109,8 +106,7 @@ def test_sitemap_entries_older_than_max_age_are_not_fetched(crawl, db, tmp_path)
 
 def test_interrupted_crawl_resumes_and_stores_every_article_once(mongo_uri, db, tmp_path):
     generated = GeneratedSite(count=120, delay=0.1)
-    server = SampleSite(tmp_path, {})
-    server.routes.update(generated.routes(lambda: server.base_url))
+    server = generated.server(tmp_path)
     jobdir = tmp_path / "job"
     with server:
         path = write_registry(tmp_path, registry(server))
@@ -120,14 +116,7 @@ def test_interrupted_crawl_resumes_and_stores_every_article_once(mongo_uri, db, 
         process = subprocess.Popen(
             command, cwd=PROJECT_ROOT, env=crawl_env(), stderr=subprocess.PIPE, text=True
         )
-        try:
-            deadline = time.monotonic() + 60
-            while len(article_requests(server)) < 20 and time.monotonic() < deadline:
-                time.sleep(0.05)
-            process.send_signal(signal.SIGINT)
-            log = process.communicate(timeout=120)[1]
-        finally:
-            process.kill()
+        log = interrupt_when(process, lambda: len(article_requests(server)) >= 20)
         assert process.returncode == 0, log[-2000:]
         interrupted = db.articles.count_documents({})
         assert 20 <= interrupted < 120, "the first run stopped mid-way"
@@ -180,8 +169,7 @@ def test_a_site_without_articles_is_flagged(crawl, db, tmp_path):
 
 def test_registry_concurrency_and_delay_apply_per_site(crawl, db, tmp_path):
     generated = GeneratedSite(count=8)
-    server = SampleSite(tmp_path, {})
-    server.routes.update(generated.routes(lambda: server.base_url))
+    server = generated.server(tmp_path)
     times: list[float] = []
     in_flight = [0, 0]  # now, most
 

@@ -7,16 +7,14 @@ import json
 import signal
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import yaml
 
 from crawler.demo import PROJECT_ROOT, crawl_env
-from crawler.sampleserver import SampleSite
 from crawler.schedule import ScheduleError, load_schedule
-from tests.conftest import write_registry
+from tests.conftest import interrupt_when, write_registry
 from tests.data.generated_site import GeneratedSite
 
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"]
@@ -38,8 +36,7 @@ def akhbar(*args: str, mongo_uri: str, database: str) -> list[str]:
 @pytest.fixture
 def site(tmp_path):
     generated = GeneratedSite(count=12)
-    server = SampleSite(tmp_path, {})
-    server.routes.update(generated.routes(lambda: server.base_url))
+    server = generated.server(tmp_path)
     with server:
         registry = write_registry(
             tmp_path, {"sites": [{"name": "gen", "base_url": f"{server.base_url}/"}]}
@@ -83,8 +80,7 @@ def test_a_locked_site_is_skipped_then_crawled_when_the_lock_expires(mongo_uri, 
 
 def test_runs_never_overlap_and_sigterm_stops_cleanly(mongo_uri, db, tmp_path):
     generated = GeneratedSite(count=80, delay=0.2)  # a run takes a few seconds
-    server = SampleSite(tmp_path, {})
-    server.routes.update(generated.routes(lambda: server.base_url))
+    server = generated.server(tmp_path)
     with server:
         registry = write_registry(
             tmp_path, {"sites": [{"name": "gen", "base_url": f"{server.base_url}/"}]}
@@ -94,15 +90,13 @@ def test_runs_never_overlap_and_sigterm_stops_cleanly(mongo_uri, db, tmp_path):
             akhbar("schedule", schedule, mongo_uri=mongo_uri, database=db.name),
             cwd=PROJECT_ROOT, env=crawl_env(), stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
-        try:
-            deadline = time.monotonic() + 90
-            while db.crawl_runs.count_documents({"status": "skipped"}) < 2:
-                assert time.monotonic() < deadline, "the job was never due again while running"
-                time.sleep(0.2)
-            scheduler.send_signal(signal.SIGTERM)
-            log = scheduler.communicate(timeout=180)[1]
-        finally:
-            scheduler.kill()
+        log = interrupt_when(
+            scheduler,
+            lambda: db.crawl_runs.count_documents({"status": "skipped"}) >= 2,
+            signal.SIGTERM,
+            timeout=90,
+        )
+    assert len(list(db.crawl_runs.find({"status": "skipped"}))) >= 2, "never due while running"
     assert scheduler.returncode == 0, log[-3000:]
     skipped = list(db.crawl_runs.find({"status": "skipped"}))
     assert all(r["reason"] == "previous run still going" for r in skipped)

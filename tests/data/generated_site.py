@@ -7,8 +7,9 @@ import random
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from crawler.sampleserver import Reply
+from crawler.sampleserver import Reply, SampleSite
 from tests.data.topic_articles import ARTICLES
 
 VOCABULARY = " ".join(text for _, _, text in ARTICLES).split()
@@ -82,3 +83,9 @@ class GeneratedSite:
         }
         routes.update({self.path(i): self._article for i in range(1000)})
         return routes
+
+    def server(self, root: Path) -> SampleSite:
+        """A local server of this site (start it with `with`)."""
+        server = SampleSite(root, {})
+        server.routes.update(self.routes(lambda: server.base_url))
+        return server
