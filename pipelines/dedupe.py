@@ -298,7 +298,9 @@ class DedupePipeline:
         if alias and alias != url:
             count(self.stats, "duplicates/same_site", site=site)
             count(self.stats, "duplicates", site=site)
-            self._merge_into(adapter, alias)
+            # In drop mode only a story's first article is stored: a copy of a dropped copy
+            # goes to the first one too.
+            self._merge_into(adapter, first if self.mode == "drop" else alias)
         elif first != url:
             count(self.stats, "duplicates/syndicated", site=site)
             count(self.stats, "duplicates", site=site)

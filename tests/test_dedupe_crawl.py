@@ -152,3 +152,16 @@ def test_two_crawlers_at_once_make_one_first_per_story(mongo_uri, db, tmp_path, 
     decisions = list(db.dedupe_decisions.find())
     # 13 stored + 2 same-site aliases (the AMP page names the canonical URL: no decision of its own).
     assert len(decisions) == len({d["_id"] for d in decisions}) == 15
+
+
+def test_drop_mode_when_the_republisher_was_crawled_first(crawl, db, syndication_sites):
+    """The wire's four URLs of one article are copies of a dropped copy: all go to the first."""
+    wire, rep, registry = syndication_sites
+    assert crawl(registry, "-a", "site=rep", "-s", "DEDUPE_MODE=drop").returncode == 0
+    result = crawl(registry, "-a", "site=wire", "-s", "DEDUPE_MODE=drop")
+    assert result.returncode == 0, result.log[-3000:]
+    docs = by_url(db)
+    assert {d["site"] for d in docs.values()} == {"rep"}  # nothing of the wire stored
+    assert len(docs) == 8
+    cbe_copy = docs[f"{rep.base_url}/news/cbe_rates-copy"]
+    assert cbe_urls(wire) <= set(cbe_copy["alternate_urls"])
