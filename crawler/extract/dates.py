@@ -27,6 +27,12 @@ COMPACT_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
 # ("November 16, 2026 10:30 PM" as 10:30), so only this shape goes to it.
 RFC822 = re.compile(r"^(?:[A-Za-z]{3},?\s+)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}")
 
+
+def _alternation(words) -> str:
+    """A regex alternation of `words`, longest first so "ربيع الأول" wins over "ربيع"."""
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
 # Levantine/Iraqi (Syriac-derived) and Maghrebi month names, mapped to the names dateparser knows.
 # Keys and values are in the matching form (alef, yeh and teh-marbuta folded), as is the text.
 MONTH_ALIASES = {
@@ -65,9 +71,7 @@ MONTH_ALIASES = {
 }
 ARABIC_LETTER = r"\u0600-\u06FF"
 MONTH_ALIAS_RE = re.compile(
-    rf"(?<![{ARABIC_LETTER}])("
-    + "|".join(sorted(map(re.escape, MONTH_ALIASES), key=len, reverse=True))
-    + rf")(?![{ARABIC_LETTER}])"
+    rf"(?<![{ARABIC_LETTER}])(" + _alternation(MONTH_ALIASES) + rf")(?![{ARABIC_LETTER}])"
 )
 # Weekday names say nothing the date does not, and some spellings confuse dateparser.
 WEEKDAYS = re.compile(
@@ -96,7 +100,7 @@ HIJRI_MONTHS = {
 }  # fmt: skip
 HIJRI_NAMED = re.compile(
     r"(\d{1,2})\s+("
-    + "|".join(sorted(map(re.escape, HIJRI_MONTHS), key=len, reverse=True))
+    + _alternation(HIJRI_MONTHS)
     + rf")\s*,?\s*(1[34]\d\d)(?:\s*ه(?![{ARABIC_LETTER}]))?"
 )
 HIJRI_NUMERIC = re.compile(
@@ -130,8 +134,8 @@ NUMBER_WORDS = {
     "ثماني": 8, "ثمان": 8, "ثمانيه": 8, "تسع": 9, "تسعه": 9, "عشر": 10, "عشره": 10,
     "two": 2, "three": 3, "deux": 2, "trois": 3,
 }  # fmt: skip
-UNIT_WORDS = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
-NUMBER = r"\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+UNIT_WORDS = _alternation(UNITS)
+NUMBER = r"\d+|" + _alternation(NUMBER_WORDS)
 RELATIVE_AGO = re.compile(
     rf"(?:منذ|قبل|il y a)\s+(?:({NUMBER})\s+)?({UNIT_WORDS})(?![{ARABIC_LETTER}a-z])"
     rf"|(?:({NUMBER})\s+)?({UNIT_WORDS})\s+ago\b"
@@ -163,10 +167,17 @@ NAMED_ZONES = {
 }  # fmt: skip
 NAMED_ZONE = re.compile(
     r"\s*(?:بتوقيت|توقيت|حسب توقيت)\s+("
-    + "|".join(sorted(map(re.escape, NAMED_ZONES), key=len, reverse=True))
+    + _alternation(NAMED_ZONES)
     + rf")(?![{ARABIC_LETTER}])|\s+(gmt|utc)\b"
 )
 CLOCK = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?!\d)")
+
+
+def _clock(text: str) -> tuple[int, int] | None:
+    """The first hh:mm in `text` as (hour, minute); (0, 0) without one; None when impossible."""
+    match = CLOCK.search(text)
+    hour, minute = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+    return (hour, minute) if hour <= 23 and minute <= 59 else None
 
 
 def _plausible(value: datetime, now: datetime | None) -> datetime | None:
@@ -239,11 +250,10 @@ def parse_relative_date(text: str, now: datetime, tz: tzinfo = UTC) -> datetime 
     if word in ("الان", "للتو", "just now", "a l'instant", "à l'instant"):
         return now
     day = (now.astimezone(tz) - timedelta(days=DAYS_BACK[word])).date()
-    clock = CLOCK.search(text)
-    hour, minute = (int(clock.group(1)), int(clock.group(2))) if clock else (0, 0)
-    if hour > 23 or minute > 59:
+    clock = _clock(text)
+    if clock is None:
         return None
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+    return datetime(day.year, day.month, day.day, *clock, tzinfo=tz)
 
 
 def _twenty_four_hour(match: re.Match[str]) -> str:
@@ -278,11 +288,8 @@ def parse_hijri_date(text: str, tz: tzinfo = UTC) -> datetime | None:
         gregorian = Hijri(year, month, day).to_gregorian()
     except (ValueError, OverflowError):
         return None  # out of the Umm al-Qura table, or no such day
-    clock = CLOCK.search(text[match.end() :])
-    hour, minute = (int(clock.group(1)), int(clock.group(2))) if clock else (0, 0)
-    if hour > 23 or minute > 59:
-        hour = minute = 0
-    return datetime(gregorian.year, gregorian.month, gregorian.day, hour, minute, tzinfo=tz)
+    clock = _clock(text[match.end() :]) or (0, 0)
+    return datetime(gregorian.year, gregorian.month, gregorian.day, *clock, tzinfo=tz)
 
 
 def _without_hijri(text: str) -> tuple[str, bool]:
@@ -305,13 +312,14 @@ def _parse_free_text(text: str, tz: tzinfo, now: datetime | None) -> datetime | 
     relative = parse_relative_date(form, now or datetime.now(UTC), tz)
     if relative is not None:
         return relative
+    prepared = form
     form, had_hijri = _without_hijri(form)
     if had_hijri and not re.search(r"(?:19|20)\d\d", form):
         # Only a Hijri date: convert it; never let its year pass for a Gregorian one.
-        return parse_hijri_date(TWELVE_HOUR.sub(_twenty_four_hour, matching_form(text)), tz)
+        return parse_hijri_date(prepared, tz)
     form = GREGORIAN_ERA.sub(r"\1", WEEKDAYS.sub(" ", form))
     form = MONTH_ALIAS_RE.sub(lambda m: MONTH_ALIASES[m.group(1)], form)
-    form = " ".join(form.replace("،", ",").split()).strip(" ,-|")
+    form = " ".join(form.split()).strip(" ,-|")  # the matching form has "،" as "," already
     if not form:
         return None
     import dateparser  # slow to import; only needed for dates written out in words
