@@ -107,7 +107,12 @@ def is_curated_boilerplate(paragraph: str) -> bool:
 
 def line_key(text: str) -> str:
     """A stable short key of a line, in its matching form: the same line on every page shares it."""
-    return hashlib.blake2b(matching_form(text).encode(), digest_size=8).hexdigest()
+    return form_key(matching_form(text))
+
+
+def form_key(form: str) -> str:
+    """`line_key` of a line already in the matching form."""
+    return hashlib.blake2b(form.encode(), digest_size=8).hexdigest()
 
 
 @dataclass

@@ -21,7 +21,7 @@ from pymongo.errors import PyMongoError
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
-from crawler.boilerplate import line_key, should_learn, strip_boilerplate
+from crawler.boilerplate import form_key, should_learn, strip_boilerplate
 from crawler.cleaning import SiteKnowledge, clean_article
 from crawler.db import ARTICLES, BOILERPLATE, async_client, redact_uri
 from crawler.dedupe import content_hash
@@ -35,7 +35,6 @@ logger = logging.getLogger(__name__)
 # was learned, bounded so a line that recurs forever does not grow its document forever.
 URL_CAP = 100
 UPDATE_CHUNK = 50  # FerretDB stalls on update commands of about a hundred statements
-LINE_KINDS = ("line", "title_prefix", "title_suffix")
 
 
 class CleanDrop(DropItem):
@@ -59,7 +58,7 @@ class Candidate:
 
 def candidate_id(site: str, kind: str, form: str) -> str:
     """The `_id` of a candidate in the `boilerplate` collection."""
-    return f"{site}|{kind}|{line_key(form)}"
+    return f"{site}|{kind}|{form_key(form)}"
 
 
 class BoilerplateMemory:
@@ -78,7 +77,6 @@ class BoilerplateMemory:
         self.knowledge: dict[str, SiteKnowledge] = defaultdict(SiteKnowledge)
         self.pending: dict[str, Candidate] = {}
         self.pending_articles: Counter[str] = Counter()
-        self.sites: set[str] = set()
         self.lock = asyncio.Lock()
 
     def site(self, name: str) -> SiteKnowledge:
@@ -89,7 +87,6 @@ class BoilerplateMemory:
         self, site: str, url: str, lines: list[str], affixes: list[tuple[str, str]]
     ) -> None:
         """Remember one article's candidate lines until the next flush."""
-        self.sites.add(site)
         self.pending_articles[site] += 1
         for kind, text in [("line", line) for line in lines] + affixes:
             form = matching_form(text)
@@ -110,7 +107,7 @@ class BoilerplateMemory:
     def _remember(self, doc: dict[str, Any]) -> None:
         knowledge = self.knowledge[doc["site"]]
         if doc["kind"] == "line":
-            knowledge.line_keys.add(line_key(doc["form"]))
+            knowledge.line_keys.add(form_key(doc["form"]))
         else:
             knowledge.title_affixes.add(doc["form"])
 
