@@ -13,16 +13,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, UpdateOne
+from pymongo import DESCENDING, UpdateOne
 from pymongo.errors import OperationFailure
 
-from crawler.db import ARTICLES, CRAWL_RUNS
+from crawler.db import ARTICLE_INDEXES, ARTICLES, CRAWL_RUNS, TEXT_INDEX
 from crawler.items import SCHEMA_VERSION
 from crawler.normalize import matching_form, words
 
 logger = logging.getLogger(__name__)
 
-TEXT_INDEX = "search_text_text"  # crawler.db.TEXT_INDEX
 SNIPPET_WORDS = 12
 
 
@@ -95,7 +94,7 @@ def ensure_search_index(db) -> bool:
     where it does not, and search then uses regular expressions on the same field."""
     collection = db[ARTICLES]
     try:
-        collection.create_index([("search_text", "text")], name=TEXT_INDEX, default_language="none")
+        collection.create_indexes([TEXT_INDEX])
         return True
     except OperationFailure as exc:
         logger.info(
@@ -108,7 +107,8 @@ def ensure_search_index(db) -> bool:
 def has_text_index(db) -> bool:
     """Whether the articles collection has the text index (decided by the server, not its name)."""
     try:
-        return any(ix.get("name") == TEXT_INDEX for ix in db[ARTICLES].list_indexes())
+        name = TEXT_INDEX.document["name"]
+        return any(ix.get("name") == name for ix in db[ARTICLES].list_indexes())
     except OperationFailure:
         return False
 
@@ -116,7 +116,8 @@ def has_text_index(db) -> bool:
 def migrate(db, batch: int = 50) -> int:
     """Add the derived fields to articles stored without them (idempotent); the number changed."""
     collection = db[ARTICLES]
-    collection.create_index([("published_day", ASCENDING)], name="published_day")
+    # The indexes this schema version brought, one per command (see `crawler.db.ensure_indexes`).
+    collection.create_indexes([m for m in ARTICLE_INDEXES if m.document["name"] == "published_day"])
     ensure_search_index(db)
     todo = collection.find(
         {"$or": [{"search_text": {"$exists": False}}, {"schema_version": {"$lt": SCHEMA_VERSION}}]},

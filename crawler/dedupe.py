@@ -62,6 +62,10 @@ def _tokens(body: str) -> list[str]:
     return words(matching_form(body))
 
 
+def _hash(tokens: list[str]) -> str:
+    return hashlib.blake2b(" ".join(tokens).encode(), digest_size=16).hexdigest()
+
+
 def _shingles(tokens: list[str], size: int) -> set[str]:
     if len(tokens) <= size:
         return {" ".join(tokens)} if tokens else set()
@@ -83,13 +87,12 @@ def _signature(shingle_set: set[str]) -> np.ndarray:
 def fingerprint(body: str) -> Fingerprint:
     """The content hash and MinHash signature of a body, from one pass over its matching form."""
     tokens = _tokens(body)
-    digest = hashlib.blake2b(" ".join(tokens).encode(), digest_size=16).hexdigest()
-    return Fingerprint(digest, _signature(_shingles(tokens, SHINGLE_SIZE)))
+    return Fingerprint(_hash(tokens), _signature(_shingles(tokens, SHINGLE_SIZE)))
 
 
 def content_hash(body: str) -> str:
     """The hash of the body's matching form: equal for copies that differ only in spelling noise."""
-    return hashlib.blake2b(" ".join(_tokens(body)).encode(), digest_size=16).hexdigest()
+    return _hash(_tokens(body))
 
 
 def shingles(body: str, size: int = SHINGLE_SIZE) -> set[str]:
