@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pymongo import MongoClient
 
+from bench.figures import median_p95
 from crawler.boilerplate import line_key
 from crawler.cleaning import SiteKnowledge, clean_article
 from crawler.extract.article import main_text
@@ -119,8 +120,8 @@ def bench_cost() -> None:
     for name, values in timings.items():
         values_ms = sorted(v * 1000 for v in values)
         print(
-            f"{name:<22} n={len(values_ms):>5}  median {statistics.median(values_ms):7.3f} ms  "
-            f"p95 {values_ms[int(len(values_ms) * 0.95)]:7.3f} ms"
+            f"{name:<22} n={len(values_ms):>5}  median {median_p95(values_ms)[0]:7.3f} ms  "
+            f"p95 {median_p95(values_ms)[1]:7.3f} ms"
         )
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from bson import ObjectId
 from pymongo import AsyncMongoClient, InsertOne
 
+from bench.figures import median_p95
 from crawler.dedupe import (
     NUM_PERM,
     band_keys,
@@ -91,9 +92,7 @@ async def timed(state: DedupeState, texts: list[str], prefix: str) -> list[float
 
 
 def describe(values: list[float]) -> str:
-    return (
-        f"median {statistics.median(values):7.2f} ms  p95 {values[int(len(values) * 0.95)]:7.2f} ms"
-    )
+    return f"median {median_p95(values)[0]:7.2f} ms  p95 {median_p95(values)[1]:7.2f} ms"
 
 
 async def bench_cost(uri: str) -> None:

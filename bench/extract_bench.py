@@ -15,6 +15,7 @@ import scrapy
 from parsel import Selector
 from scrapy.utils.test import get_crawler
 
+from bench.figures import median_p95
 from crawler import settings as akhbar_settings
 from crawler.demo import SAMPLE_ROOT
 from crawler.extract.article import classify_page, extract_article, text_stats
@@ -56,8 +57,8 @@ def bench_extraction() -> None:
     for name, values in timings.items():
         values_ms = sorted(v * 1000 for v in values)
         print(
-            f"{name:<9} n={len(values_ms):>5}  median {statistics.median(values_ms):6.2f} ms  "
-            f"p95 {values_ms[int(len(values_ms) * 0.95)]:6.2f} ms"
+            f"{name:<9} n={len(values_ms):>5}  median {median_p95(values_ms)[0]:6.2f} ms  "
+            f"p95 {median_p95(values_ms)[1]:6.2f} ms"
         )
     per_page = statistics.mean(timings["classify"]) + statistics.mean(timings["extract"])
     print(f"article pages per second per core (parse+classify+extract): {1 / per_page:.0f}")

@@ -6,9 +6,9 @@ Targets (issue 4): median <= 5 ms for each stage, long (3,000 words) no more tha
 
 from __future__ import annotations
 
-import statistics
 import time
 
+from bench.figures import median_p95
 from crawler import settings
 from crawler.language import detect_language, text_sample
 from crawler.topic import content_topic, keywords, site_topic
@@ -48,7 +48,7 @@ def measure(stage, words: int) -> tuple[float, float]:
         stage(title, body)
         timings.append((time.perf_counter() - start) * 1000)
     timings.sort()
-    return statistics.median(timings), timings[int(len(timings) * 0.95)]
+    return median_p95(timings)
 
 
 def main() -> None:
