@@ -154,7 +154,9 @@ def export(
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     filters = filters or Filters()
     fields = fields or DEFAULT_FIELDS
-    bar = Progress(db[ARTICLES].count_documents(filters.query())) if progress else None
+    # Counting costs a pass over the matching documents: only for a bar someone will see.
+    show = progress and sys.stderr.isatty()
+    bar = Progress(db[ARTICLES].count_documents(filters.query())) if show else None
     rows = _counted(documents(db, filters, fields), bar)
     if fmt == "jsonl":
         return write_jsonl(rows, path)

@@ -14,7 +14,7 @@ import base64
 import functools
 import html
 from collections import Counter, defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import matplotlib
@@ -87,8 +87,6 @@ def _day_range(db, match: dict, days: int) -> list[str]:
         sort=[("published_day", -1)],
     )
     end = datetime.fromisoformat(last["published_day"]) if last else datetime.now(UTC)
-    from datetime import timedelta
-
     return [(end - timedelta(days=i)).strftime("%Y-%m-%d") for i in range(days - 1, -1, -1)]
 
 
