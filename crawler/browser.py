@@ -1,15 +1,50 @@
-"""Browser rendering helpers for scrapy-playwright: which requests to abort, how to wait for an
-article, and the request that renders a page.
+"""Browser rendering helpers for scrapy-playwright: a download handler that starts Playwright only
+when a page needs it, which requests to abort, how to wait for an article, and the request that
+renders a page.
 
 Only article pages ever go through the browser; listings, feeds and sitemaps stay plain HTTP.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy import signals
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
 from crawler.registry import is_xpath
+
+logger = logging.getLogger(__name__)
+
+
+class LazyPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
+    """scrapy-playwright's handler, with the Playwright driver started on the first request that
+    asks for the browser instead of when the engine starts.
+
+    A run of static sites never starts the driver (a Node.js process, about a second and 50 MB);
+    a site with `render_js`, or the first fallback render, starts it once.
+    """
+
+    def __init__(self, crawler) -> None:
+        super().__init__(crawler)
+        crawler.signals.disconnect(self._maybe_launch_in_thread, signals.engine_started)
+        crawler.signals.disconnect(self._engine_started, signals.engine_started)
+        self._driver_lock = asyncio.Lock()
+        self._driver_started = False  # set once `_launch` finished, not when it began
+
+    async def _download_request(self, request, spider=None):
+        if not self._driver_started:
+            async with self._driver_lock:
+                if not self._driver_started:
+                    logger.info("First page to render (%s): starting the browser", request.url)
+                    self.stats.inc_value("akhbar/browser/started")
+                    await self._launch()
+                    self._driver_started = True
+        return await super()._download_request(request, spider)
+
 
 # Resource types a news article's text never depends on.
 ABORTED_RESOURCE_TYPES = frozenset({"image", "media", "font", "imageset", "texttrack", "beacon"})

@@ -69,9 +69,10 @@ CRAWL_FOLLOW_LINKS = _env("CRAWL_FOLLOW_LINKS", True)  # follow in-domain links 
 # Browser rendering (scrapy-playwright), for article pages only: registry `render_js: true`, or
 # the automatic fallback when static extraction finds no body. The browser starts on first use.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"  # Playwright needs it
+# Plain HTTP until a request asks for the browser: the Playwright driver starts on first use.
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "crawler.browser.LazyPlaywrightDownloadHandler",
+    "https": "crawler.browser.LazyPlaywrightDownloadHandler",
 }
 BROWSER_EXECUTABLE = _env("BROWSER_EXECUTABLE", "/usr/bin/chromium")
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
@@ -111,11 +112,11 @@ VALIDATE_MIN_WORDS = _env("VALIDATE_MIN_WORDS", 10)
 CLEAN_MIN_WORDS = _env("CLEAN_MIN_WORDS", VALIDATE_MIN_WORDS)
 # Site boilerplate learning: a line at the start or end of the body is the site's boilerplate once
 # it appeared on this many articles of the site and on this share of the site's articles since it
-# first appeared. Kept in the `boilerplate` collection; observations are written every N articles.
+# first appeared. Counted in memory; written to the `boilerplate` collection every N seconds.
 CLEAN_LEARN_ENABLED = _env("CLEAN_LEARN_ENABLED", True)
 CLEAN_LEARN_MIN_ARTICLES = _env("CLEAN_LEARN_MIN_ARTICLES", 5)
 CLEAN_LEARN_MIN_SHARE = _env("CLEAN_LEARN_MIN_SHARE", 0.5)
-CLEAN_LEARN_FLUSH_ITEMS = _env("CLEAN_LEARN_FLUSH_ITEMS", 20)
+CLEAN_LEARN_FLUSH_SECONDS = _env("CLEAN_LEARN_FLUSH_SECONDS", 10.0)
 
 # Language stage: a bounded sample keeps the cost flat however long the article.
 LANGUAGE_SAMPLE_CHARS = _env("LANGUAGE_SAMPLE_CHARS", 1000)
@@ -134,7 +135,12 @@ TOPIC_KEYWORDS = _env("TOPIC_KEYWORDS", 10)
 # stores syndicated copies with a shared story_id; `drop` adds their URLs to the first article.
 DEDUPE_MODE = _env("DEDUPE_MODE", "link")
 DEDUPE_THRESHOLD = _env("DEDUPE_THRESHOLD", 0.5)
-DEDUPE_WAIT_SECONDS = _env("DEDUPE_WAIT_SECONDS", 10.0)  # for another worker's pending decision
+# Decisions are made in memory against the window of recent articles, loaded once per run, and
+# committed to the shared log in batches (see crawler/store/dedupe.py).
+DEDUPE_BATCH_SIZE = _env("DEDUPE_BATCH_SIZE", 50)  # articles decided and committed together
+DEDUPE_BATCH_SECONDS = _env("DEDUPE_BATCH_SECONDS", 0.5)  # longest an article waits for its batch
+DEDUPE_WINDOW_DAYS = _env("DEDUPE_WINDOW_DAYS", 90.0)  # how far back copies are looked for
+DEDUPE_WINDOW_MAX_ARTICLES = _env("DEDUPE_WINDOW_MAX_ARTICLES", 300_000)  # ~0.5 KB of memory each
 
 # Distributed mode (scrapy-redis): with REDIS_URL set, every crawler process shares one Redis queue
 # and dupefilter (see crawler/distributed.py); `akhbar enqueue` pushes the start requests.
@@ -150,6 +156,11 @@ MONGO_BATCH_SIZE = _env("MONGO_BATCH_SIZE", 100)  # documents per bulk write
 MONGO_FLUSH_INTERVAL = _env(
     "MONGO_FLUSH_INTERVAL", 5.0
 )  # seconds between flushes of a partial batch
+# Articles waiting to be written; when full, the crawl waits for the database (backpressure).
+MONGO_QUEUE_SIZE = _env("MONGO_QUEUE_SIZE", 1000)
+# At the end of a crawl (a stop included), how long queued articles may take to be written before
+# the rest goes to the unsaved file.
+MONGO_CLOSE_TIMEOUT = _env("MONGO_CLOSE_TIMEOUT", 30.0)
 MONGO_RETRIES = _env("MONGO_RETRIES", 5)  # attempts per batch on transient errors
 MONGO_RETRY_BACKOFF = _env(
     "MONGO_RETRY_BACKOFF", 0.5

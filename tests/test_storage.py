@@ -11,6 +11,7 @@ import scrapy
 from bson import json_util
 from scrapy.utils.test import get_crawler
 
+from crawler import settings as akhbar_settings
 from crawler.db import safe_key, sanitize
 from crawler.localdb import FerretDB
 from pipelines.mongo import MongoPipeline
@@ -44,8 +45,10 @@ def test_sanitize_makes_values_storable():
 
 
 def make_pipeline(uri: str, database: str, tmp_path, **settings) -> MongoPipeline:
+    project = {k: v for k, v in vars(akhbar_settings).items() if k.isupper()}
     crawler = get_crawler(
         settings_dict={
+            **project,
             "MONGO_URI": uri,
             "MONGO_DATABASE": database,
             "MONGO_BATCH_SIZE": 100,
@@ -84,7 +87,7 @@ def test_unsafe_values_are_stored_after_sanitizing(mongo_uri, db, tmp_path):
             )
         )
         await pipeline.close_spider()
-        await pipeline.spider_closed(pipeline.crawler.spider, "finished")
+        await pipeline.store.spider_closed(pipeline.crawler.spider, "finished")
         return pipeline
 
     pipeline = asyncio.run(scenario())
@@ -122,9 +125,9 @@ def test_alternate_copy_never_overwrites_the_canonical_article(
         for item in [canonical, amp] if canonical_first else [amp, canonical]:
             await pipeline.process_item(item)
             if not same_batch:
-                await pipeline.flush()
+                await pipeline.store.articles.flush()
         await pipeline.close_spider()
-        await pipeline.spider_closed(pipeline.crawler.spider, "finished")
+        await pipeline.store.spider_closed(pipeline.crawler.spider, "finished")
 
     asyncio.run(scenario())
     docs = list(db.articles.find({"url": url}))
@@ -140,12 +143,12 @@ def test_partial_batches_are_flushed_on_the_interval(mongo_uri, db, tmp_path):
         await pipeline.process_item(article("https://a.example/interval"))
         stored = False
         for _ in range(200):  # wait for the flusher, not for a fixed time
-            if await pipeline.client[db.name].articles.count_documents({}) == 1:
+            if await pipeline.store.db.articles.count_documents({}) == 1:
                 stored = True
                 break
             await asyncio.sleep(0.01)
         await pipeline.close_spider()
-        await pipeline.spider_closed(pipeline.crawler.spider, "finished")
+        await pipeline.store.spider_closed(pipeline.crawler.spider, "finished")
         return stored
 
     assert asyncio.run(scenario()), "a partial batch reached the database before close"
@@ -163,7 +166,7 @@ def test_batch_is_kept_on_disk_when_the_database_goes_away(tmp_path):
             article("https://a.example/lost-2", published_at=datetime(2026, 11, 1, tzinfo=UTC))
         )
         await pipeline.close_spider()
-        await pipeline.spider_closed(pipeline.crawler.spider, "finished")
+        await pipeline.store.spider_closed(pipeline.crawler.spider, "finished")
         return pipeline
 
     try:

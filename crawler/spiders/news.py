@@ -27,7 +27,6 @@ from twisted.python.failure import Failure
 
 from crawler.botwall import looks_like_bot_wall
 from crawler.browser import render_meta
-from crawler.db import ARTICLES, async_client
 from crawler.discovery import (
     NotXmlError,
     feed_links,
@@ -41,6 +40,7 @@ from crawler.extract.metadata import extract_metadata
 from crawler.items import SCHEMA_VERSION, ArticleItem
 from crawler.registry import DEFAULT_REGISTRY, RegistryError, Site, load_registry, parse_duration
 from crawler.stats import count
+from crawler.store import DatabaseUnavailable, Store
 from crawler.urls import canonical_url, same_site, site_scope, url_host, url_key
 
 logger = logging.getLogger(__name__)
@@ -279,37 +279,28 @@ class NewsSpider(scrapy.Spider):
                     yield request
 
     async def _load_stored(self) -> None:
-        """Read the URLs of the run's sites' stored articles (canonical and alternate) in one query.
+        """Learn the URLs of the run's sites' stored articles (canonical and alternate), once.
 
         With `-a refresh=true` they are not skipped; those published within the site's max_age
         are fetched again, and the sink updates the ones whose content changed.
         """
-        settings = self.crawler.settings
         names = [site.name for site in self.sites]
-        client = async_client(
-            settings.get("MONGO_URI"), settings.getint("MONGO_TIMEOUT_MS"), "akhbar-spider"
-        )
         now = datetime.now(UTC)
         try:
-            cursor = client[settings.get("MONGO_DATABASE")][ARTICLES].find(
-                {"site": {"$in": names}},
-                {"alternate_urls": 1, "site": 1, "published_at": 1, "crawled_at": 1},
-            )
-            async for doc in cursor:
-                for url in [doc["_id"], *(doc.get("alternate_urls") or [])]:
-                    with contextlib.suppress(ValueError):
-                        self.stored_keys.add(url_key(url))
-                site = self.sites_by_name.get(doc.get("site"))
-                if self.refresh and site is not None:
-                    when = doc.get("published_at") or doc.get("crawled_at")
-                    age = self.max_age_of(site)
-                    if age is None or (when is not None and when >= now - age):
-                        self.refresh_urls.setdefault(site.name, []).append(doc["_id"])
-        except PyMongoError as exc:
+            stored = await Store.of(self.crawler).stored_articles(names)
+        except (PyMongoError, DatabaseUnavailable) as exc:
             # The sink fails the run when the database is down; here it only costs re-fetching.
             logger.warning("Could not read stored articles (every article is fetched): %s", exc)
-        finally:
-            await client.close()
+            stored = []
+        for article in stored:
+            for url in [article.url, *article.alternate_urls]:
+                with contextlib.suppress(ValueError):
+                    self.stored_keys.add(url_key(url))
+            site = self.sites_by_name.get(article.site)
+            if self.refresh and site is not None:
+                age = self.max_age_of(site)
+                if age is None or (article.date is not None and article.date >= now - age):
+                    self.refresh_urls.setdefault(site.name, []).append(article.url)
         logger.info(
             "%d stored article URLs known for %s%s",
             len(self.stored_keys),

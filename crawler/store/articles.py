@@ -1,0 +1,414 @@
+"""The `articles` collection: a bounded queue of articles written in batches by one background task,
+and the index of stored URLs that incremental runs skip.
+
+Articles are keyed by their canonical URL (`_id` = `url`). The sink puts each article on the queue
+and goes on; the writer takes up to `batch_size` at a time (or what came within `flush_interval`),
+inserts the new ones in one unordered bulk and updates the ones already stored. When the database
+is slower than the crawl the queue fills and `put` waits, which holds the crawl back (Scrapy stops
+taking responses while items are in the pipelines) instead of piling articles up in memory.
+Transient errors are retried with back-off; what the database refuses or still fails to take at
+the end is appended to a JSONL file, never dropped.
+
+Each written batch also appends one document to `article_urls` (url, site, date and alternate URLs
+of every article it stored), so the next run learns the stored URLs by reading that small log
+instead of the whole `articles` collection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bson import json_util
+from bson.errors import InvalidDocument
+from pymongo import InsertOne, UpdateOne
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import BulkWriteError, PyMongoError
+
+from crawler.corpus import derived_fields
+from crawler.items import TRANSIENT_FIELDS
+from crawler.stats import count
+from crawler.urls import canonical_url
+
+logger = logging.getLogger(__name__)
+
+URL_LOG = "article_urls"
+DUPLICATE_KEY = 11000
+# Updates go out in bulks of at most this many: FerretDB 1.24 (SQLite) stalls on an `update`
+# command of about a hundred statements; MongoDB does not care.
+UPDATE_CHUNK = 50
+# Write errors worth another attempt. A duplicate key on an upsert means two writers raced to
+# insert the same url: the retry finds the document and updates it.
+RETRYABLE_CODES = {11000, 91, 189, 262, 6, 7, 89, 9001, 10107, 11600, 11602, 13435, 13436}
+URL_LOG_CHUNK = 5000  # entries per `article_urls` document when the log is built from `articles`
+
+
+def from_alternate_page(doc: dict[str, Any]) -> bool:
+    """True when the document was read off another URL than its canonical one (AMP, print, mobile)."""
+    fetched = doc.get("fetched_url")
+    return bool(fetched) and canonical_url(fetched) != doc["url"]
+
+
+def new_document(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document to insert for an article not stored yet: keyed by its canonical URL."""
+    stored = {k: v for k, v in doc.items() if k not in TRANSIENT_FIELDS}
+    stored.update(derived_fields(doc))
+    stored["alternate_urls"] = [u for u in doc.get("alternate_urls") or [] if u != doc["url"]]
+    return {"_id": doc["url"], **stored}
+
+
+def article_updates(doc: dict[str, Any]) -> list[UpdateOne]:
+    """The updates for an article already stored under its canonical `url`.
+
+    Alternate URLs accumulate. The canonical page's fields replace what is stored only when its
+    content changed (another `content_hash`): a re-fetch of an unchanged article writes nothing,
+    and a changed one gets `crawled_at` and `modified_at` (the page's, else the crawl time). A copy
+    read off an alternate URL only fills a document that does not exist yet, so an AMP page never
+    overwrites the full article.
+    """
+    skip = {"alternate_urls", "_id", *TRANSIENT_FIELDS}
+    fields = {k: v for k, v in doc.items() if k not in skip}
+    fields.update(derived_fields(doc))
+    alternates = [u for u in doc.get("alternate_urls") or [] if u != doc["url"]]
+    # The canonical URL is also the document's _id: a natural key every server looks up directly.
+    ops = []
+    if alternates:
+        ops.append(
+            UpdateOne({"_id": doc["url"]}, {"$addToSet": {"alternate_urls": {"$each": alternates}}})
+        )
+    if from_alternate_page(doc):
+        ops.append(UpdateOne({"_id": doc["url"]}, {"$setOnInsert": fields}, upsert=True))
+    elif doc.get("content_hash"):
+        fields["modified_at"] = fields.get("modified_at") or fields.get("crawled_at")
+        ops.append(
+            UpdateOne(
+                {"_id": doc["url"], "content_hash": {"$ne": doc["content_hash"]}}, {"$set": fields}
+            )
+        )
+    else:
+        ops.append(UpdateOne({"_id": doc["url"]}, {"$set": fields}, upsert=True))
+    return ops
+
+
+def merge_pending(older: dict[str, Any], newer: dict[str, Any]) -> dict[str, Any]:
+    """Two versions of one url waiting in the same batch: one document, alternates added up.
+
+    The newer version wins, unless it was read off an alternate URL and the older one was not.
+    """
+    keep_older = from_alternate_page(newer) and not from_alternate_page(older)
+    merged = {**newer, **older} if keep_older else {**older, **newer}
+    alternates = list(older.get("alternate_urls") or [])
+    alternates += [u for u in newer.get("alternate_urls") or [] if u not in alternates]
+    merged["alternate_urls"] = alternates
+    return merged
+
+
+def url_entry(doc: dict[str, Any]) -> dict[str, Any]:
+    """What the URL log keeps of a stored article: url, site, date and alternate URLs."""
+    return {
+        "u": doc["url"],
+        "s": doc.get("site"),
+        "d": doc.get("published_at") or doc.get("crawled_at"),
+        "a": [u for u in doc.get("alternate_urls") or [] if u != doc["url"]],
+    }
+
+
+@dataclass
+class StoredArticle:
+    """A stored article as incremental runs see it."""
+
+    url: str
+    site: str | None
+    date: datetime | None
+    alternate_urls: list[str]
+
+
+class ArticleWriter:
+    """Writes articles in batches from a bounded queue; see the module docstring."""
+
+    def __init__(
+        self,
+        collection: AsyncCollection,
+        url_log: AsyncCollection,
+        stats,
+        *,
+        unsaved_path: Path,
+        batch_size: int = 100,
+        flush_interval: float = 5.0,
+        queue_size: int = 1000,
+        retries: int = 5,
+        backoff: float = 0.5,
+        close_timeout: float = 30.0,
+    ) -> None:
+        self.collection = collection
+        self.url_log = url_log
+        self.stats = stats
+        self.unsaved_path = unsaved_path
+        self.batch_size = max(1, batch_size)
+        self.flush_interval = flush_interval
+        self.retries = max(1, retries)
+        self.backoff = backoff
+        self.close_timeout = close_timeout
+        self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=max(1, queue_size))
+        self.known: set[str] = set()  # canonical URLs stored, as far as this run knows
+        self._writer: asyncio.Task | None = None
+        self._inflight: asyncio.Future | None = None  # the batch the writer is writing
+        self._gathering: list[dict[str, Any]] = []  # the batch the writer is filling
+        self._write_lock = asyncio.Lock()
+        self._closed = False
+
+    # -- stored URLs ----------------------------------------------------------------------------
+
+    async def stored_articles(self, sites: list[str]) -> list[StoredArticle]:
+        """The stored articles of `sites` (every site when empty), read once from the URL log.
+
+        A database written before the log existed has its log built once from `articles`.
+        """
+        entries: dict[str, dict[str, Any]] = {}
+        async for doc in self.url_log.find({}):
+            for entry in doc.get("entries") or []:
+                known = entries.get(entry["u"])
+                if known is not None:
+                    entry = {**entry, "a": list(dict.fromkeys(known["a"] + entry["a"]))}
+                entries[entry["u"]] = entry
+        if not entries and await self.collection.find_one({}, {"_id": 1}) is not None:
+            entries = await self._build_url_log()
+        self.known.update(entries)
+        wanted = set(sites)
+        return [
+            StoredArticle(e["u"], e.get("s"), _aware(e.get("d")), e.get("a") or [])
+            for e in entries.values()
+            if not wanted or e.get("s") in wanted
+        ]
+
+    async def _build_url_log(self) -> dict[str, dict[str, Any]]:
+        logger.info("Indexing the stored article URLs once (the URL log is new)")
+        entries = {}
+        projection = {"site": 1, "published_at": 1, "crawled_at": 1, "alternate_urls": 1}
+        async for doc in self.collection.find({}, projection):
+            entry = url_entry({**doc, "url": doc["_id"]})
+            entries[entry["u"]] = entry
+        values = list(entries.values())
+        for start in range(0, len(values), URL_LOG_CHUNK):
+            await self._log_urls(values[start : start + URL_LOG_CHUNK])
+        logger.info("Indexed %d stored article URLs", len(values))
+        return entries
+
+    async def _log_urls(self, entries: list[dict[str, Any]]) -> None:
+        if entries:
+            await self.url_log.insert_one(
+                {"_id": uuid.uuid4().hex, "at": datetime.now(UTC), "entries": entries}
+            )
+
+    # -- the queue ------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the background writer."""
+        if self._writer is None:
+            self._writer = asyncio.ensure_future(self._write_forever())
+
+    async def put(self, doc: dict[str, Any]) -> None:
+        """Queue an article; waits while the queue is full (backpressure)."""
+        if self._closed:
+            self._save_unsaved([doc], "the store was already closed")
+            return
+        if self.queue.full():
+            self.stats.inc_value("akhbar/mongo/queue_full_waits")
+        await self.queue.put(doc)
+
+    async def flush(self) -> None:
+        """Write everything queued now (and wait for a batch in progress)."""
+        while not self.queue.empty():
+            await self._write_batch(self._take(self.batch_size))
+        await self._wait_inflight()
+
+    async def _wait_inflight(self) -> None:
+        if self._inflight is not None:
+            with contextlib.suppress(Exception):
+                await self._inflight
+
+    async def close(self) -> None:
+        """Stop the writer and write what is left, for at most `close_timeout` seconds; what is
+        still queued after that goes to the unsaved file."""
+        self._closed = True
+        if self._writer is not None:
+            self._writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writer
+            self._writer = None
+        await self._wait_inflight()  # a batch being written is finished, not abandoned
+        gathered, self._gathering = self._gathering, []
+        deadline = time.monotonic() + self.close_timeout
+        if gathered:
+            await self._write_batch(gathered)
+        while not self.queue.empty() and time.monotonic() < deadline:
+            await self._write_batch(self._take(self.batch_size))
+        left = self._take(self.queue.qsize())
+        if left:
+            self.stats.inc_value("akhbar/mongo/unsaved", len(left))
+            self._save_unsaved(left, f"not written within {self.close_timeout:.0f}s of the stop")
+
+    def _take(self, n: int) -> list[dict[str, Any]]:
+        batch = []
+        while len(batch) < n and not self.queue.empty():
+            batch.append(self.queue.get_nowait())
+        return batch
+
+    async def _write_forever(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            # Kept on the instance while gathered: a writer stopped now leaves it to `close`.
+            self._gathering = batch = [await self.queue.get()]
+            deadline = loop.time() + self.flush_interval
+            while len(batch) < self.batch_size:
+                batch += self._take(self.batch_size - len(batch))
+                remaining = deadline - loop.time()
+                if len(batch) >= self.batch_size or remaining <= 0:
+                    break
+                try:
+                    batch.append(await asyncio.wait_for(self.queue.get(), remaining))
+                except TimeoutError:
+                    break
+            self._gathering = []
+            # Shielded: stopping the writer lets the batch in progress finish.
+            self._inflight = asyncio.ensure_future(self._write_batch(batch))
+            await asyncio.shield(self._inflight)
+
+    # -- writing --------------------------------------------------------------------------------
+
+    async def _write_batch(self, docs: list[dict[str, Any]]) -> None:
+        """Write a batch; retry transient failures; keep what still fails on disk."""
+        if not docs:
+            return
+        pending: dict[str, dict[str, Any]] = {}
+        for doc in docs:
+            url = doc["url"]
+            pending[url] = merge_pending(pending[url], doc) if url in pending else doc
+        batch = list(pending.values())
+        async with self._write_lock:
+            for attempt in range(1, self.retries + 1):
+                try:
+                    batch = await self._write(batch)
+                except (PyMongoError, InvalidDocument) as exc:
+                    # Network trouble and failover heal with time; anything else still ends up
+                    # on disk after the last attempt rather than lost.
+                    logger.warning(
+                        "MongoDB write of %d articles failed (attempt %d/%d): %s",
+                        len(batch),
+                        attempt,
+                        self.retries,
+                        exc,
+                    )
+                if not batch:
+                    return
+                if attempt < self.retries:
+                    await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
+            self.stats.inc_value("akhbar/mongo/unsaved", len(batch))
+            self._save_unsaved(batch, f"still failing after {self.retries} attempts")
+
+    async def _write(self, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """One attempt at a batch: insert the new articles, update the ones already stored.
+
+        A plain insert is the cheapest write on every server (FerretDB scans the collection for
+        each upsert that inserts). Returns the documents worth retrying; documents the server
+        rejects for good go to the unsaved file.
+        """
+        new = [doc for doc in batch if doc["url"] not in self.known]
+        existing = [doc for doc in batch if doc["url"] in self.known]
+        errors: list[dict[str, Any]] = []
+        if new:
+            try:
+                await self.collection.bulk_write(
+                    [InsertOne(new_document(doc)) for doc in new], ordered=False
+                )
+            except BulkWriteError as exc:
+                errors = exc.details.get("writeErrors", [])
+        failed = {e["index"] for e in errors}
+        stored = [doc for index, doc in enumerate(new) if index not in failed]
+        for doc in stored:
+            count(self.stats, "stored/new", site=doc.get("site"))
+            self.known.add(doc["url"])
+        existing += [new[e["index"]] for e in errors if e.get("code") == DUPLICATE_KEY]
+        for doc in existing:
+            # Already stored (updated below when its content changed, else left alone).
+            count(self.stats, "stored/existing", site=doc.get("site"))
+        retry = self._split_errors(new, [e for e in errors if e.get("code") != DUPLICATE_KEY])
+        ops: list[tuple[dict[str, Any], UpdateOne]] = [
+            (doc, op) for doc in existing for op in article_updates(doc)
+        ]
+        for start in range(0, len(ops), UPDATE_CHUNK):
+            chunk = ops[start : start + UPDATE_CHUNK]
+            try:
+                result = await self.collection.bulk_write([op for _, op in chunk], ordered=False)
+                self._count_updates(result.bulk_api_result)
+            except BulkWriteError as exc:
+                self._count_updates(exc.details)
+                failed_docs = self._split_errors(
+                    [doc for doc, _ in chunk], exc.details.get("writeErrors", [])
+                )
+                retry += [doc for doc in failed_docs if all(doc is not r for r in retry)]
+        retrying = {id(doc) for doc in retry}
+        written = [doc for doc in stored + existing if id(doc) not in retrying]
+        self.known.update(doc["url"] for doc in written)
+        await self._log_urls([url_entry(doc) for doc in written])
+        return retry
+
+    def _split_errors(
+        self, batch: list[dict[str, Any]], errors: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """The documents of failed writes worth retrying; the others are kept on disk."""
+        retry, rejected = [], []
+        for error in errors:
+            doc = batch[error["index"]]
+            if error.get("code") in RETRYABLE_CODES:
+                retry.append(doc)
+            else:
+                logger.error("MongoDB refused %s: %s", doc.get("url"), error.get("errmsg"))
+                rejected.append(doc)
+        if rejected:
+            self.stats.inc_value("akhbar/drop/db_rejected", len(rejected))
+            self._save_unsaved(rejected, "rejected by the database")
+        return retry
+
+    def _count_updates(self, result: dict[str, Any]) -> None:
+        # Modified, not matched: a re-fetched article whose content did not change is not an update.
+        self.stats.inc_value("akhbar/stored/new", result.get("nUpserted", 0))
+        self.stats.inc_value("akhbar/stored/updated", result.get("nModified", 0))
+
+    def _save_unsaved(self, docs: list[dict[str, Any]], why: str) -> None:
+        """Append documents MongoDB would not take to a JSONL file (mongoimport-ready)."""
+        self.unsaved_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.unsaved_path.open("a", encoding="utf-8") as handle:
+            for doc in docs:
+                handle.write(json_util.dumps(doc, ensure_ascii=False, default=str) + "\n")
+        logger.error("%d articles not stored (%s); kept in %s", len(docs), why, self.unsaved_path)
+
+    # -- stored articles, read again ------------------------------------------------------------
+
+    async def rewrite(
+        self, urls: list[str], change: Callable[[dict[str, Any]], dict[str, Any]]
+    ) -> int:
+        """Apply `change` (stored document -> fields to set, or {}) to the stored articles at `urls`;
+        one read and at most one update per article, both by `_id`. Returns how many changed."""
+        changed = 0
+        for url in urls:
+            article = await self.collection.find_one({"_id": url})
+            update = change(article) if article else {}
+            if update:
+                result = await self.collection.update_one({"_id": url}, {"$set": update})
+                changed += result.modified_count
+        return changed
+
+
+def _aware(when: datetime | None) -> datetime | None:
+    if isinstance(when, datetime) and when.tzinfo is None:
+        return when.replace(tzinfo=UTC)
+    return when
