@@ -8,7 +8,7 @@ FERRETDB_VERSION := v1.24.2
 FERRETDB_BIN ?= $(HOME)/.cache/akhbar/ferretdb-$(FERRETDB_VERSION)
 export FERRETDB_BIN
 
-.PHONY: install ferretdb chromium redis test lint format demo bench clean
+.PHONY: install ferretdb chromium redis test lint format demo bench bench-crawl clean
 
 install: $(VENV)/.installed
 
@@ -69,6 +69,12 @@ bench: install ferretdb
 	$(BIN)/python -m bench.clean_bench
 	$(BIN)/python -m bench.dedupe_bench
 	$(BIN)/python -m bench.browser_bench
+	$(BIN)/python -m bench.crawl_bench
+
+# Crawl throughput against plain Scrapy: 2,000 articles on an empty database, then the same on a
+# database holding 100,000 articles' state; twice, as machines here are noisy.
+bench-crawl: install ferretdb
+	$(BIN)/python -m bench.crawl_bench --articles 2000 --prefill 100000 --runs 2
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -91,7 +91,7 @@ def bench_storage(documents: int = 1000) -> None:
             )
         await pipeline.close_spider()
         elapsed = time.perf_counter() - start
-        await pipeline.spider_closed(crawler.spider, "finished")
+        await pipeline.store.spider_closed(crawler.spider, "finished")
         return elapsed
 
     with FerretDB() as server:

@@ -166,5 +166,8 @@ MONGO_RETRY_BACKOFF = _env(
     "MONGO_RETRY_BACKOFF", 0.5
 )  # first back-off in seconds, doubled each time
 MONGO_TIMEOUT_MS = _env("MONGO_TIMEOUT_MS", 5000)  # server selection and connect timeout
+# A command not answered within this is a failure (retried, then spooled): a hung server never
+# holds a crawl, or its stop, forever.
+MONGO_SOCKET_TIMEOUT_MS = _env("MONGO_SOCKET_TIMEOUT_MS", 30000)
 # Where a batch goes when the database keeps refusing it, so no article is lost.
 MONGO_UNSAVED_DIR = _env("MONGO_UNSAVED_DIR", ".")

@@ -4,8 +4,20 @@ the sites' own lines learned, and no per-article database work (the throughput i
 
 from __future__ import annotations
 
+import os
+import re
+import signal
+import subprocess
+import time
 from contextlib import ExitStack
 
+from bson import json_util
+from pymongo import MongoClient
+
+from crawler.demo import PROJECT_ROOT, crawl_command, crawl_env
+from crawler.localdb import FerretDB
+from tests.conftest import interrupt_when, write_registry
+from tests.data.generated_site import GeneratedSite
 from tests.data.news_site import news_sites, serve
 
 ARTICLES = 1000
@@ -45,3 +57,62 @@ def test_a_thousand_articles_are_each_stored_once(crawl, db, tmp_path):
     commands = run["stats"]["akhbar/db/commands"]
     assert commands / ARTICLES < 0.5, commands
     assert "akhbar/browser/started" not in run["stats"], "no site needed the browser"
+
+
+def test_a_stalled_database_holds_the_crawl_back_and_a_stop_loses_nothing(tmp_path):
+    """The database stops answering mid-crawl (SIGSTOP): articles queue up to MONGO_QUEUE_SIZE and
+    the crawl waits instead of piling them up; Ctrl-C then ends it within the close timeout, and
+    every article it scraped is either stored or in the unsaved file."""
+    generated = GeneratedSite(count=400, delay=0.1)
+    site = generated.server(tmp_path)
+    with FerretDB() as server, site:
+        database = "stall"
+        path = write_registry(
+            tmp_path, {"sites": [{"name": "gen", "base_url": site.base_url + "/"}]}
+        )
+        command = crawl_command(
+            "-a", f"sites={path}", mongo_uri=server.uri, database=database,
+            LOG_LEVEL="INFO", MONGO_UNSAVED_DIR=str(tmp_path), MONGO_QUEUE_SIZE="10",
+            MONGO_BATCH_SIZE="5", MONGO_FLUSH_INTERVAL="0.2", MONGO_RETRIES="2",
+            MONGO_RETRY_BACKOFF="0.1", MONGO_TIMEOUT_MS="2000", MONGO_SOCKET_TIMEOUT_MS="3000",
+            MONGO_CLOSE_TIMEOUT="5",
+        )  # fmt: skip
+        process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=crawl_env(), stderr=subprocess.PIPE, text=True
+        )
+        client = MongoClient(server.uri, serverSelectionTimeoutMS=5000)
+        try:
+            deadline = time.monotonic() + 120
+            while client[database].articles.estimated_document_count() < 20:
+                assert time.monotonic() < deadline and process.poll() is None
+                time.sleep(0.05)
+            os.kill(server.process.pid, signal.SIGSTOP)
+            fetched_at_stall = len(article_requests(site))
+
+            def fetched_on() -> bool:  # the crawl does not stall with the database
+                return len(article_requests(site)) >= fetched_at_stall + 30
+
+            stopped = time.monotonic()
+            log = interrupt_when(process, fetched_on, timeout=60)
+            took = time.monotonic() - stopped
+        finally:
+            os.kill(server.process.pid, signal.SIGCONT)
+        stored = {d["_id"] for d in client[database].articles.find({}, {"_id": 1})}
+        client.close()
+    fetched = len(article_requests(site))
+    assert fetched < 400, "the crawl was held back while the database did not answer"
+    assert took < 60, f"the stop took {took:.0f}s"
+    lines = [
+        json_util.loads(line)
+        for file in tmp_path.glob("akhbar-unsaved-*.jsonl")
+        for line in file.read_text(encoding="utf-8").splitlines()
+    ]
+    unsaved = {doc["url"] for doc in lines}
+    scraped = int(re.search(r"'item_scraped_count': (\d+)", log).group(1))
+    assert unsaved, "what could not be written was kept on disk"
+    assert len(stored | unsaved) == scraped, (len(stored), len(unsaved), scraped)
+    assert re.search(r"'akhbar/mongo/unsaved': (\d+)", log).group(1) == str(len(lines))
+
+
+def article_requests(site) -> list[str]:
+    return [p for p in site.paths() if p.startswith("/news/")]

@@ -93,6 +93,9 @@ class NewsSpider(scrapy.Spider):
         self.sites_by_name = {s.name: s for s in self.sites}
         self.scheduled: Counter[str] = Counter()
         self.seen_urls: set[str] = set()
+        # Links as written in pages, already decided: the same menu, footer and "most read" links
+        # on every page of a site are canonicalized once, not once per page.
+        self.links_done: set[str] = set()
         # Incremental runs: URLs (as url_key) of articles already stored, loaded once per run.
         self.stored_keys: set[str] = set()
         self.refresh_urls: dict[str, list[str]] = {}
@@ -491,8 +494,9 @@ class NewsSpider(scrapy.Spider):
         if not self.follow_links or depth >= self.max_depth:
             return
         for link in self.link_extractor.extract_links(response):
-            if link.nofollow:
+            if link.nofollow or link.url in self.links_done:
                 continue
+            self.links_done.add(link.url)
             request = self._page_request(site, link.url, depth=depth + 1)
             if request is not None:
                 yield request

@@ -160,18 +160,31 @@ class ArticleWriter:
         self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=max(1, queue_size))
         self.known: set[str] = set()  # canonical URLs stored, as far as this run knows
         self._writer: asyncio.Task | None = None
+        self._loading: asyncio.Task | None = None  # the stored URLs, read once
         self._inflight: asyncio.Future | None = None  # the batch the writer is writing
         self._gathering: list[dict[str, Any]] = []  # the batch the writer is filling
+        self._inflight_docs: list[dict[str, Any]] = []
+        self.stopping: Callable[[], bool] = lambda: False  # the crawl was asked to stop
         self._write_lock = asyncio.Lock()
         self._closed = False
 
     # -- stored URLs ----------------------------------------------------------------------------
 
     async def stored_articles(self, sites: list[str]) -> list[StoredArticle]:
-        """The stored articles of `sites` (every site when empty), read once from the URL log.
+        """The stored articles of `sites` (every site when empty), from the URL log read at start."""
+        if self._loading is None:
+            self._loading = asyncio.ensure_future(self._load_stored())
+        entries = await self._loading
+        wanted = set(sites)
+        return [
+            StoredArticle(e["u"], e.get("s"), _aware(e.get("d")), e.get("a") or [])
+            for e in entries.values()
+            if not wanted or e.get("s") in wanted
+        ]
 
-        A database written before the log existed has its log built once from `articles`.
-        """
+    async def _load_stored(self) -> dict[str, dict[str, Any]]:
+        """Read the URL log once; a database written before the log existed has it built once
+        from `articles`."""
         entries: dict[str, dict[str, Any]] = {}
         async for doc in self.url_log.find({}):
             for entry in doc.get("entries") or []:
@@ -182,12 +195,7 @@ class ArticleWriter:
         if not entries and await self.collection.find_one({}, {"_id": 1}) is not None:
             entries = await self._build_url_log()
         self.known.update(entries)
-        wanted = set(sites)
-        return [
-            StoredArticle(e["u"], e.get("s"), _aware(e.get("d")), e.get("a") or [])
-            for e in entries.values()
-            if not wanted or e.get("s") in wanted
-        ]
+        return entries
 
     async def _build_url_log(self) -> dict[str, dict[str, Any]]:
         logger.info("Indexing the stored article URLs once (the URL log is new)")
@@ -211,50 +219,79 @@ class ArticleWriter:
     # -- the queue ------------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the background writer."""
+        """Start reading the stored URLs (while the other stages load their state) and the
+        background writer."""
+        if self._loading is None:
+            self._loading = asyncio.ensure_future(self._load_stored())
         if self._writer is None:
             self._writer = asyncio.ensure_future(self._write_forever())
 
     async def put(self, doc: dict[str, Any]) -> None:
-        """Queue an article; waits while the queue is full (backpressure)."""
+        """Queue an article; waits while the queue is full (backpressure), except once the crawl
+        is stopping: then an article that finds no room goes to the unsaved file, so a stop never
+        waits on a database that fell behind."""
         if self._closed:
-            self._save_unsaved([doc], "the store was already closed")
+            self._spool([doc], "the store was already closed")
             return
-        if self.queue.full():
-            self.stats.inc_value("akhbar/mongo/queue_full_waits")
-        await self.queue.put(doc)
+        if not self.queue.full():
+            self.queue.put_nowait(doc)
+            return
+        self.stats.inc_value("akhbar/mongo/queue_full_waits")
+        while True:
+            try:
+                await asyncio.wait_for(self.queue.put(doc), timeout=1.0)
+                return
+            except TimeoutError:
+                if self.stopping():
+                    self._spool([doc], "the crawl was stopped while the database was behind")
+                    return
 
     async def flush(self) -> None:
         """Write everything queued now (and wait for a batch in progress)."""
         while not self.queue.empty():
             await self._write_batch(self._take(self.batch_size))
-        await self._wait_inflight()
-
-    async def _wait_inflight(self) -> None:
         if self._inflight is not None:
             with contextlib.suppress(Exception):
                 await self._inflight
 
     async def close(self) -> None:
-        """Stop the writer and write what is left, for at most `close_timeout` seconds; what is
-        still queued after that goes to the unsaved file."""
+        """Stop the writer and write what is left, for at most `close_timeout` seconds in all;
+        what is not written by then goes to the unsaved file."""
         self._closed = True
+        deadline = time.monotonic() + self.close_timeout
         if self._writer is not None:
             self._writer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._writer
             self._writer = None
-        await self._wait_inflight()  # a batch being written is finished, not abandoned
-        gathered, self._gathering = self._gathering, []
-        deadline = time.monotonic() + self.close_timeout
-        if gathered:
-            await self._write_batch(gathered)
-        while not self.queue.empty() and time.monotonic() < deadline:
-            await self._write_batch(self._take(self.batch_size))
-        left = self._take(self.queue.qsize())
-        if left:
-            self.stats.inc_value("akhbar/mongo/unsaved", len(left))
-            self._save_unsaved(left, f"not written within {self.close_timeout:.0f}s of the stop")
+        if self._inflight is not None and not self._inflight.done():
+            # The batch being written is finished, not abandoned, unless the database hangs.
+            try:
+                await asyncio.wait_for(asyncio.shield(self._inflight), self._left(deadline))
+            except TimeoutError:
+                self._inflight.cancel()
+                self._spool(self._inflight_docs, "its write did not finish before the stop")
+        batches = [self._gathering] if self._gathering else []
+        self._gathering = []
+        while not self.queue.empty():
+            batches.append(self._take(self.batch_size))
+        for index, batch in enumerate(batches):
+            try:
+                await asyncio.wait_for(self._write_batch(batch), self._left(deadline))
+            except TimeoutError:
+                left = [doc for rest in batches[index:] for doc in rest]
+                why = f"not written within {self.close_timeout:.0f}s of the stop"
+                self._spool(left, why)
+                return
+
+    @staticmethod
+    def _left(deadline: float) -> float:
+        return max(0.0, deadline - time.monotonic())
+
+    def _spool(self, docs: list[dict[str, Any]], why: str) -> None:
+        if docs:
+            self.stats.inc_value("akhbar/mongo/unsaved", len(docs))
+            self._save_unsaved(docs, why)
 
     def _take(self, n: int) -> list[dict[str, Any]]:
         batch = []
@@ -279,6 +316,7 @@ class ArticleWriter:
                     break
             self._gathering = []
             # Shielded: stopping the writer lets the batch in progress finish.
+            self._inflight_docs = batch
             self._inflight = asyncio.ensure_future(self._write_batch(batch))
             await asyncio.shield(self._inflight)
 
@@ -311,8 +349,7 @@ class ArticleWriter:
                     return
                 if attempt < self.retries:
                     await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
-            self.stats.inc_value("akhbar/mongo/unsaved", len(batch))
-            self._save_unsaved(batch, f"still failing after {self.retries} attempts")
+            self._spool(batch, f"still failing after {self.retries} attempts")
 
     async def _write(self, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """One attempt at a batch: insert the new articles, update the ones already stored.

@@ -24,6 +24,28 @@ SECTIONS = {"politics": "سياسة", "economy": "اقتصاد", "sports": "ري
 AUTHORS = ["أحمد منصور", "سارة الخطيب", "محمد العلي", "ليلى حداد", "يوسف الشامي", "هدى النجار"]
 PER_PAGE = 20
 SITEMAP_CHUNK = 500
+# What weighs down a real article page around its text: inline styles, tag-manager and ad-slot
+# scripts, a state blob for the front-end framework (real Arabic news pages run 60-200 KB).
+STYLE = (
+    "<style>"
+    + "".join(
+        f".c{i}{{margin:{i % 7}px;padding:{i % 5}px;color:#{i * 2654435761 % 0xFFFFFF:06x}}}"
+        for i in range(600)
+    )
+    + "</style>"
+)
+SCRIPTS = (
+    "<script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)}"
+    "gtag('js',new Date());gtag('config','G-XXXXXXX');</script>"
+    + "".join(
+        f'<script>googletag.cmd.push(function(){{googletag.defineSlot("/1234/news/slot{i}",'
+        f'[[300,250],[728,90]],"div-gpt-ad-{i}").addService(googletag.pubads());}});</script>'
+        for i in range(12)
+    )
+    + '<script id="__STATE__" type="application/json">{"config":{'
+    + ",".join(f'"flag{i}":{{"enabled":{str(i % 2 == 0).lower()},"v":{i}}}' for i in range(1000))
+    + "}}</script>"
+)
 
 
 @lru_cache(maxsize=4096)
@@ -86,6 +108,16 @@ class NewsSite:
         )
         nav = "".join(f'<a href="/{s}/">{label}</a>' for s, label in SECTIONS.items())
         body = "".join(f"<p>{p}</p>" for p in self.paragraphs(i))
+        most_read = "".join(
+            f'<li><a href="{self.path((i * 7 + k) % self.count)}">'
+            f"{self.headline((i * 7 + k) % self.count)}</a></li>"
+            for k in range(10)
+        )
+        archive = "".join(
+            f'<li><a href="/{s}/page/{p}/">{label} {p}</a></li>'
+            for s, label in SECTIONS.items()
+            for p in range(2, 6)
+        )
         return (
             '<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8">'
             f"<title>{headline} - {self.title}</title>"
@@ -96,13 +128,17 @@ class NewsSite:
             f'<link rel="canonical" href="{self.url(i)}">'
             '<script type="application/ld+json">{"@type": "NewsArticle", '
             f'"headline": "{headline}", "datePublished": "{date}", '
-            f'"author": {{"@type": "Person", "name": "{author}"}}}}</script>'
+            f'"author": {{"@type": "Person", "name": "{author}"}}}}</script>{STYLE}'
             f'</head><body><header><a href="/">{self.title}</a><nav>{nav}</nav></header>'
             f'<main><article><h1>{headline}</h1><div class="byline">بقلم: {author}</div>'
             f'<div class="content"><p>{self.header}</p>{body}<p>{self.footer}</p>'
             "<p>شارك الخبر</p></div></article>"
-            f"<aside><h3>اقرأ أيضا</h3><ul>{related}</ul></aside></main>"
-            f"<footer>جميع الحقوق محفوظة © {self.title} 2026</footer></body></html>"
+            f"<aside><h3>اقرأ أيضا</h3><ul>{related}</ul></aside>"
+            f'<aside class="most-read"><h3>الأكثر قراءة</h3><ol>{most_read}</ol></aside>'
+            '<section class="comments"><h3>التعليقات</h3><p>لا توجد تعليقات بعد</p>'
+            '<form><textarea name="c"></textarea><button>أرسل</button></form></section></main>'
+            f"<footer><ul>{archive}</ul>جميع الحقوق محفوظة © {self.title} 2026</footer>"
+            f"{SCRIPTS}</body></html>"
         )
 
     def listing(self, section: str, page: int) -> str:
