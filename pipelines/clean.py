@@ -98,24 +98,41 @@ class CleanPipeline:
             except PyMongoError as exc:
                 logger.warning("Could not record boilerplate observations: %s", exc)
 
-    async def _clean_stored(self, reason: str) -> None:
-        """After the sink wrote everything: clean again what was stored before learning."""
+    def _reclean(self) -> None:
+        """Hand the articles that carried a line before it was learned to the article writer, which
+        cleans them again before writing them, or after the run if they were written already."""
         book = self.book
-        if book is None or not book.retro_urls:
+        writer = self.store.writer
+        if book is None or writer is None or not book.retro_urls:
             return
-        changed = 0
+        retro, book.retro_urls = book.retro_urls, {}
+        for site, urls in retro.items():
+            knowledge = book.site(site)
+            writer.rewrite(
+                sorted(urls), lambda doc, k=knowledge: _cleaned_again(doc, k, self.min_words)
+            )
+
+    async def _clean_stored(self, reason: str) -> None:
+        """After the sink wrote everything: clean again what was written before learning."""
+        self._reclean()
+        writer = self.store.writer
+        if self.book is None or writer is None:
+            return
         try:
-            for site, urls in book.retro_urls.items():
-                knowledge = book.site(site)
-                changed += await self.store.articles.rewrite(
-                    sorted(urls), lambda doc, k=knowledge: _cleaned_again(doc, k, self.min_words)
-                )
-            await book.mark_retro_done()
+            stored = await writer.rewrite_stored()
+            await self.book.mark_retro_done()
         except PyMongoError as exc:
             logger.error("Could not clean stored articles again (left for the next run): %s", exc)
+            return
+        changed = writer.rewritten_queued + stored
         if changed:
-            count(self.stats, "clean/recleaned_stored", changed)
-            logger.info("Cleaned %d stored articles again with newly learned boilerplate", changed)
+            count(self.stats, "clean/recleaned", changed)
+            count(self.stats, "clean/recleaned_stored", stored)
+            logger.info(
+                "Cleaned %d articles again with newly learned boilerplate (%d already stored)",
+                changed,
+                stored,
+            )
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
@@ -153,6 +170,8 @@ class CleanPipeline:
             )
             for line in learned:
                 count(self.stats, f"clean/learned/{line.kind}", site=site)
+            if learned:
+                self._reclean()
         return item
 
     def _count_changes(self, cleaned, site: str) -> None:

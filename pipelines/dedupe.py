@@ -10,6 +10,7 @@ crawler processes writing at once.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -36,19 +37,28 @@ class DedupePipeline:
             raise ValueError(f"DEDUPE_MODE must be 'link' or 'drop', not {self.mode!r}")
         self.store = Store.of(crawler)
         self.state: DedupeLog | None = None
+        self._loading: asyncio.Task | None = None
 
     @classmethod
     def from_crawler(cls, crawler) -> DedupePipeline:
         return cls(crawler)
 
     async def open_spider(self) -> None:
+        # The window loads while the first pages are fetched and extracted (100,000 articles take
+        # seconds on FerretDB); the first article to reach this stage waits for it.
+        self._loading = asyncio.ensure_future(self._load())
+
+    async def _load(self) -> DedupeLog | None:
         try:
             self.state = await self.store.dedupe()
         except (PyMongoError, DatabaseUnavailable) as exc:
             # The sink fails the run when the database is down; here each article is its own story.
             logger.error("Dedupe off for this run (%s): %s", redact_uri(self.store.uri), exc)
+        return self.state
 
     async def close_spider(self) -> None:
+        if self._loading is not None:
+            await self._loading
         if self.state is not None:
             await self.state.flush()
             self.stats.set_value("akhbar/dedupe/log_conflicts", self.state.conflicts)
@@ -59,9 +69,10 @@ class DedupePipeline:
         found = fingerprint(adapter.get("body") or "")
         adapter["content_hash"] = found.content_hash
         try:
-            if self.state is None:
+            state = self.state or await self._loading
+            if state is None:
                 raise DatabaseUnavailable("no dedupe state")
-            decision = await self.state.decide(url, site, found)
+            decision = await state.decide(url, site, found)
         except (PyMongoError, DatabaseUnavailable, RuntimeError) as exc:
             # Never lose the article: stored as the first of its own story, the error counted.
             count(self.stats, "dedupe/error", site=site)

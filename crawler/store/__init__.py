@@ -125,6 +125,11 @@ class Store:
             raise DatabaseUnavailable("the article writer is not open")
         return self._articles
 
+    @property
+    def writer(self) -> ArticleWriter | None:
+        """The article writer, when the sink opened one."""
+        return self._articles
+
     async def open_articles(self) -> ArticleWriter:
         """The article writer, started."""
         db = await self.open()

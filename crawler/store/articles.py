@@ -165,6 +165,8 @@ class ArticleWriter:
         self._gathering: list[dict[str, Any]] = []  # the batch the writer is filling
         self._inflight_docs: list[dict[str, Any]] = []
         self.stopping: Callable[[], bool] = lambda: False  # the crawl was asked to stop
+        self._changes: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}  # see rewrite
+        self.rewritten_queued = 0  # articles `rewrite` changed before they were written
         self._write_lock = asyncio.Lock()
         self._closed = False
 
@@ -328,6 +330,8 @@ class ArticleWriter:
             return
         pending: dict[str, dict[str, Any]] = {}
         for doc in docs:
+            if self._changes:
+                self._apply_changes(doc)
             url = doc["url"]
             pending[url] = merge_pending(pending[url], doc) if url in pending else doc
         batch = list(pending.values())
@@ -430,13 +434,28 @@ class ArticleWriter:
 
     # -- stored articles, read again ------------------------------------------------------------
 
-    async def rewrite(
-        self, urls: list[str], change: Callable[[dict[str, Any]], dict[str, Any]]
-    ) -> int:
-        """Apply `change` (stored document -> fields to set, or {}) to the stored articles at `urls`;
-        one read and at most one update per article, both by `_id`. Returns how many changed."""
-        changed = 0
+    def rewrite(self, urls: list[str], change: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        """Apply `change` (document -> fields to set, or {}) to the articles at `urls`: in memory to
+        those not written yet, as they are written; to those written already by
+        `rewrite_stored` at the end of the run (a read and an update by `_id` each: a scan of the
+        collection on FerretDB, so the fewer the better)."""
         for url in urls:
+            self._changes[url] = change
+
+    def _apply_changes(self, doc: dict[str, Any]) -> None:
+        change = self._changes.pop(doc["url"], None)
+        if change is not None:
+            update = change(doc)
+            if update:
+                doc.update(update)
+                self.rewritten_queued += 1
+
+    async def rewrite_stored(self) -> int:
+        """Apply the changes whose articles were written before the change was known. Returns
+        how many stored articles changed."""
+        changes, self._changes = self._changes, {}
+        changed = 0
+        for url, change in changes.items():
             article = await self.collection.find_one({"_id": url})
             update = change(article) if article else {}
             if update:

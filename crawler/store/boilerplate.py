@@ -341,4 +341,3 @@ class BoilerplateBook:
                 {"_id": {"$in": sorted(self.retro_ids)}}, {"$set": {"retro_done": True}}
             )
             self.retro_ids = set()
-            self.retro_urls = {}
