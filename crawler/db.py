@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel
+from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import OperationFailure
 
 logger = logging.getLogger(__name__)
@@ -39,17 +39,6 @@ CRAWL_RUN_INDEXES = [
 # Lone surrogates cannot be encoded as UTF-8; NUL is refused by several servers and tools.
 BAD_CHARS = re.compile(r"[\x00\ud800-\udfff]")
 URI_PASSWORD = re.compile(r"(?<=://)([^:/@]+):[^@/]+@")
-
-
-def async_client(uri: str, timeout_ms: int, appname: str = "akhbar") -> AsyncMongoClient:
-    """The asyncio client every crawl component opens: aware datetimes, bounded connect time."""
-    return AsyncMongoClient(
-        uri,
-        serverSelectionTimeoutMS=timeout_ms,
-        connectTimeoutMS=timeout_ms,
-        tz_aware=True,
-        appname=appname,
-    )
 
 
 def redact_uri(uri: str) -> str:

@@ -2,8 +2,9 @@
 
 Every article goes through `crawler.cleaning.clean_article`. Lines that recur across many articles
 of a site are counted in memory and learned by the storage layer's boilerplate book
-(`crawler/store/boilerplate.py`), so the knowledge holds across runs and workers; articles stored
-before a line was learned are cleaned again when the run ends.
+(`crawler/store/boilerplate.py`), so the knowledge holds across runs and workers. The articles
+that went through before a line was learned are cleaned again: in the article writer's queue
+when they are still there, in the database after the run when they were already written.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ from crawler.store.boilerplate import BoilerplateBook
 
 logger = logging.getLogger(__name__)
 
-RECLEAN_ORDER = (
-    100  # a closing step of the store: after the sink wrote everything, before the run record
-)
+# The store's closing step that cleans stored articles again: after the sink wrote everything,
+# before the run record.
+RECLEAN_ORDER = 100
 
 
 class CleanDrop(DropItem):

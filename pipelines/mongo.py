@@ -19,6 +19,7 @@ from pymongo.errors import PyMongoError
 from crawler.db import redact_uri, safe_key, sanitize
 from crawler.stats import FLAG_HELP, site_counts, site_flag
 from crawler.store import DatabaseUnavailable, Store
+from crawler.store.articles import ArticleWriter
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ class MongoPipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.store = Store.of(crawler)
+        self.writer: ArticleWriter | None = None
         self.job = crawler.settings.get("AKHBAR_JOB") or None
         self.started_at = datetime.now(UTC)
 
@@ -45,7 +47,7 @@ class MongoPipeline:
 
     async def open_spider(self) -> None:
         try:
-            await self.store.open_articles()
+            self.writer = await self.store.open_articles()
             await self.store.record_run_start(self._run_start_document())
         except (PyMongoError, DatabaseUnavailable) as exc:
             logger.error("Crawl not started, %s", exc)
@@ -59,14 +61,15 @@ class MongoPipeline:
         )
 
     async def close_spider(self) -> None:
-        await self.store.articles.close()
+        if self.writer is not None:
+            await self.writer.close()
 
     async def process_item(self, item: Any) -> Any:
         doc = ItemAdapter(item).asdict()
         cleaned = sanitize(doc)
         if cleaned.changes:
             self.stats.inc_value("akhbar/mongo/sanitized_values", cleaned.changes)
-        await self.store.articles.put(cleaned.value)
+        await self.writer.put(cleaned.value)
         return item
 
     async def _record_run_end(self, reason: str) -> None:

@@ -125,7 +125,7 @@ def test_alternate_copy_never_overwrites_the_canonical_article(
         for item in [canonical, amp] if canonical_first else [amp, canonical]:
             await pipeline.process_item(item)
             if not same_batch:
-                await pipeline.store.articles.flush()
+                await pipeline.writer.flush()
         await pipeline.close_spider()
         await pipeline.store.spider_closed(pipeline.crawler.spider, "finished")
 

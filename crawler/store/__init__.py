@@ -3,7 +3,7 @@
 `Store.of(crawler)` gives the crawl's store. It owns the collections and their indexes, and hands
 each user the part it needs: the spider the stored URLs (`stored_articles`), the clean stage the
 boilerplate counts (`boilerplate`), the dedupe stage the dedupe window (`dedupe`), the sink the
-article writer (`articles`) and the run record. Each part loads its state once, on first use,
+article writer (`open_articles`) and the run record. Each part loads its state once, on first use,
 and keeps the per-article hot path in memory; writes go out in batches (see each module).
 
 When the spider closes, the store runs the closing steps the stages registered (cleaning stored
@@ -119,19 +119,17 @@ class Store:
     # -- the parts ------------------------------------------------------------------------------
 
     @property
-    def articles(self) -> ArticleWriter:
-        """The article writer (after `open_articles`)."""
-        if self._articles is None:
-            raise DatabaseUnavailable("the article writer is not open")
-        return self._articles
-
-    @property
     def writer(self) -> ArticleWriter | None:
-        """The article writer, when the sink opened one."""
+        """The article writer, if the sink or the spider asked for it."""
         return self._articles
 
     async def open_articles(self) -> ArticleWriter:
-        """The article writer, started."""
+        """The article writer, started (the sink's)."""
+        writer = await self._writer()
+        writer.start()
+        return writer
+
+    async def _writer(self) -> ArticleWriter:
         db = await self.open()
         if self._articles is None:
             settings = self.crawler.settings
@@ -151,12 +149,11 @@ class Store:
                 close_timeout=settings.getfloat("MONGO_CLOSE_TIMEOUT"),
             )
             self._articles.stopping = self._stopping
-            self._articles.start()
         return self._articles
 
     async def stored_articles(self, sites: list[str]) -> list[StoredArticle]:
         """The stored articles of `sites` (read once per run)."""
-        writer = await self.open_articles()
+        writer = await self._writer()
         stored = await writer.stored_articles(sites)
         _settle()
         return stored
