@@ -29,7 +29,7 @@ def test_a_thousand_articles_are_each_stored_once(crawl, db, tmp_path):
         for server in serve(sites, tmp_path):
             stack.enter_context(server)
         registry = {"sites": [site.registry_entry() for site in sites]}
-        result = crawl(registry, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16")
+        result = crawl(registry)
     assert result.returncode == 0, result.log[-3000:]
 
     docs = {doc["_id"]: doc for doc in db.articles.find({}, {"search_text": 0})}
