@@ -140,7 +140,7 @@ DEDUPE_THRESHOLD = _env("DEDUPE_THRESHOLD", 0.5)
 DEDUPE_BATCH_SIZE = _env("DEDUPE_BATCH_SIZE", 50)  # articles decided and committed together
 DEDUPE_BATCH_SECONDS = _env("DEDUPE_BATCH_SECONDS", 0.5)  # longest an article waits for its batch
 DEDUPE_WINDOW_DAYS = _env("DEDUPE_WINDOW_DAYS", 90.0)  # how far back copies are looked for
-DEDUPE_WINDOW_MAX_ARTICLES = _env("DEDUPE_WINDOW_MAX_ARTICLES", 300_000)  # ~0.5 KB of memory each
+DEDUPE_WINDOW_MAX_ARTICLES = _env("DEDUPE_WINDOW_MAX_ARTICLES", 300_000)  # ~2 KB of memory each
 
 # Distributed mode (scrapy-redis): with REDIS_URL set, every crawler process shares one Redis queue
 # and dupefilter (see crawler/distributed.py); `akhbar enqueue` pushes the start requests.
