@@ -84,6 +84,8 @@ def test_single_page_app_articles_are_rendered(crawl, db, render_js):
     assert "/api/3.json" in paths, "the page's own JSON fetch went to the local server"
 
     run = db.crawl_runs.find_one()
+    # The browser was started once, for the first page that needed it (not at the engine's start).
+    assert run["stats"]["akhbar/browser/started"] == 1
     site_stats = {
         k.split("/site/spa/", 1)[1]: v for k, v in run["stats"].items() if "/site/spa/" in k
     }

@@ -7,7 +7,9 @@ import subprocess
 import time
 
 import pytest
+from bson import ObjectId
 
+from crawler.dedupe import fingerprint, signature_bytes
 from crawler.demo import PROJECT_ROOT, crawl_command, crawl_env
 from crawler.sampleserver import Reply, SampleSite
 from crawler.stats import site_flag
@@ -196,3 +198,41 @@ def test_registry_concurrency_and_delay_apply_per_site(crawl, db, tmp_path):
     gaps = [b - a for a, b in itertools.pairwise(times)]
     # Scrapy randomizes a slot's delay between 0.5x and 1.5x.
     assert min(gaps) >= 0.4 * 0.5 - 0.02, gaps
+
+
+def test_a_database_from_before_the_storage_layer_is_read_as_it_is(crawl, db, news_site):
+    """No URL log and the old dedupe collections: stored URLs are indexed once from `articles`,
+    and the old dedupe decisions still recognise copies of the articles they cover."""
+    server, generated = news_site
+    assert crawl(registry(server)).returncode == 0
+    # What the previous version left: the articles, and dedupe state per URL.
+    for name in ("article_urls", "dedupe_log", "dedupe_seq"):
+        db.drop_collection(name)
+    for doc in db.articles.find().sort("crawled_at", 1):
+        found = fingerprint(doc["body"])
+        db.dedupe_docs.insert_one(
+            {"_id": doc["_id"], "site": doc["site"], "hash": found.content_hash,
+             "sig": signature_bytes(found.signature), "order": ObjectId()}
+        )  # fmt: skip
+        db.dedupe_decisions.insert_one(
+            {"_id": doc["_id"], "story_id": doc["story_id"], "first": doc["_id"]}
+        )
+
+    generated.count = 15
+    generated.edits[12] = "article-0"  # article 12 is article 0 again, under another URL
+    server.requests.clear()
+    result = crawl(registry(server))
+    assert result.returncode == 0, result.log[-3000:]
+    assert "Indexing the stored article URLs once" in result.log
+    assert sorted(article_requests(server)) == sorted(generated.path(i) for i in (12, 13, 14))
+    first = db.articles.find_one({"_id": f"{server.base_url}{generated.path(0)}"})
+    assert first["alternate_urls"] == [f"{server.base_url}{generated.path(12)}"]
+    assert db.articles.count_documents({}) == 14
+    assert last_run(db)["stats"]["akhbar/duplicates/same_site"] == 1
+
+    # The next run reads the URL log that was built, not `articles`.
+    server.requests.clear()
+    result = crawl(registry(server))
+    assert result.returncode == 0, result.log[-3000:]
+    assert "Indexing the stored article URLs" not in result.log
+    assert article_requests(server) == []
