@@ -10,9 +10,10 @@ repeated site lines so that learning works, syndicated copies so that dedupe wor
 Politeness is off for all three (no AutoThrottle, no delay, 16 requests per domain). It prints
 articles per second of each (whole process, start-up included), akhbar's ratios to (a) and (b),
 akhbar's database commands per stored article (counted by the store's pymongo command listener),
-and the peak RSS of each crawler process. `--prefill 100000` first fills the database with
-100,000 articles' state (articles, URL log, dedupe log, boilerplate counts of 20 other sites) and
-then crawls the same new articles, to show the cost does not grow with the collections.
+and the peak RSS of each crawler (its process and its worker processes together).
+`--prefill 100000` first fills the database with 100,000 articles' state (articles, URL log,
+dedupe log, boilerplate counts of 20 other sites) and then crawls the same new articles, to show
+the cost does not grow with the collections.
 
     python -m bench.crawl_bench [--articles 2000] [--prefill 0] [--runs 1]
 """
@@ -27,6 +28,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from contextlib import ExitStack
@@ -115,19 +117,55 @@ process.start()
 """
 
 
+def tree_rss(root: int) -> int:
+    """Resident bytes of a process and all its descendants (the crawl's worker processes)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status", encoding="ascii", errors="replace") as handle:
+                fields = dict(line.split(":", 1) for line in handle if ":" in line)
+        except OSError:
+            continue
+        pid = int(entry)
+        children.setdefault(int(fields["PPid"]), []).append(pid)
+        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += children.get(pid, [])
+    return total
+
+
 def run_measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
-    """Run a command; its wall time in seconds and its peak RSS in bytes."""
+    """Run a command; its wall time in seconds and the peak RSS of it and its children, in bytes
+    (sampled every 0.1 s)."""
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.wait(0.1):
+            peak = max(peak, tree_rss(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     stderr = process.stderr.read().decode(errors="replace")
+    _, status, _ = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    stop.set()
+    sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise RuntimeError(f"{command[:4]} failed ({process.returncode}): {stderr[-2000:]}")
-    return elapsed, usage.ru_maxrss * 1024
+    return elapsed, peak
 
 
 def baseline(mode: str, sites, workdir: Path) -> tuple[float, int, int]:

@@ -96,6 +96,11 @@ PLAYWRIGHT_ABORT_REQUEST = "crawler.browser.abort_request"
 BROWSER_RENDER_TIMEOUT_MS = _env("BROWSER_RENDER_TIMEOUT_MS", 15000)  # wait for the article text
 BROWSER_FALLBACK = _env("BROWSER_FALLBACK", True)  # render article pages with no static body
 
+# Worker processes for the per-page CPU work (parsing, classification, extraction, links), so a
+# crawl uses more than one core; 0 runs it in the crawl's own process. Default: one per core
+# beyond the first, at most four.
+CPU_WORKERS = _env("CPU_WORKERS", min(4, max(0, (os.cpu_count() or 1) - 1)))
+
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.clean.CleanPipeline": 200,

@@ -21,7 +21,6 @@ from pymongo.errors import PyMongoError
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response
-from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -29,19 +28,17 @@ from crawler.botwall import looks_like_bot_wall
 from crawler.browser import render_meta
 from crawler.discovery import (
     NotXmlError,
-    feed_links,
-    pagination_links,
     parse_xml_document,
     sitemaps_from_robots,
 )
 from crawler.distributed import use_redis
-from crawler.extract.article import classify_page, extract_article, text_stats
-from crawler.extract.metadata import extract_metadata
 from crawler.items import SCHEMA_VERSION, ArticleItem
+from crawler.pages import PageAnalysis, analyze_page
 from crawler.registry import DEFAULT_REGISTRY, RegistryError, Site, load_registry, parse_duration
 from crawler.stats import count
 from crawler.store import DatabaseUnavailable, Store
 from crawler.urls import canonical_url, same_site, site_scope, url_host, url_key
+from crawler.workers import Workers
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +96,6 @@ class NewsSpider(scrapy.Spider):
         # Incremental runs: URLs (as url_key) of articles already stored, loaded once per run.
         self.stored_keys: set[str] = set()
         self.refresh_urls: dict[str, list[str]] = {}
-        self.link_extractor = LinkExtractor(unique=True, canonicalize=False)
 
     @staticmethod
     def select_sites(sites: str | None, site: str | None, urls: str | None) -> list[Site]:
@@ -151,6 +147,7 @@ class NewsSpider(scrapy.Spider):
         spider.max_size = settings.getint("DOWNLOAD_MAXSIZE")
         spider.render_timeout_ms = settings.getint("BROWSER_RENDER_TIMEOUT_MS")
         spider.browser_fallback = settings.getbool("BROWSER_FALLBACK")
+        spider.workers = Workers.of(crawler)
         spider.min_body_words = max(1, settings.getint("VALIDATE_MIN_WORDS"))
         spider.refresh = str(getattr(spider, "refresh", "")).lower() in ("1", "true", "yes", "on")
         override = getattr(spider, "max_age", None)
@@ -385,8 +382,12 @@ class NewsSpider(scrapy.Spider):
                 if same_site(child.url, site.base_url):
                     yield self._xml_request(site, child.url, depth=depth + 1)
 
-    def parse_page(self, response: Response) -> Iterable[Any]:
-        """An HTML page: yield the article if it is one, and follow what it links to."""
+    async def parse_page(self, response: Response) -> AsyncIterator[Any]:
+        """An HTML page: yield the article if it is one, and follow what it links to.
+
+        The page is analysed in a worker process (`crawler.pages.analyze_page`); this process
+        only counts, builds the item and schedules the links.
+        """
         site = self.sites_by_name[response.meta["site"]]
         self._count("responses", site=site)
         second_fetch = response.meta.get("second_fetch", False)
@@ -402,17 +403,24 @@ class NewsSpider(scrapy.Spider):
             self._count("blocked/challenge", site=site)
             logger.warning("Bot wall (challenge page) at %s", response.url)
             return
-        sel = response.selector
-        meta = extract_metadata(sel)
-        stats = text_stats(sel)
-        verdict = classify_page(
-            response.url, meta, stats, site.article_url_pattern, response.meta.get("listed", False)
+        depth = response.meta.get("hops", 0)
+        page = await self.workers.run(
+            analyze_page,
+            response.body,
+            response.url,
+            response.encoding,
+            listed=response.meta.get("listed", False),
+            pattern=site.article_url_pattern,
+            selectors=dict(site.selectors),
+            tz=site.tz,
+            follow=self.follow_links and depth < self.max_depth,
         )
+        verdict = page.verdict
         logger.debug("%s: article=%s (%s)", response.url, verdict.is_article, verdict.reason)
         if verdict.is_article:
             if not second_fetch:
                 self._count("pages/article", site=site)
-            item = self._article_item(site, response, sel, meta)
+            item = self._article_item(site, response, page)
             rendered = response.meta.get("rendered", False)
             too_short = item is not None and len(item["body"].split()) < self.min_body_words
             if too_short and not rendered and self.browser_fallback:
@@ -426,28 +434,24 @@ class NewsSpider(scrapy.Spider):
                 yield item
                 if item["alternate_urls"]:
                     # Read the article off its canonical page too: it carries the full metadata.
-                    request = self._page_request(site, item["url"], depth=response.meta["hops"])
+                    request = self._page_request(site, item["url"], depth=depth)
                     if request is not None:
                         yield request
         else:
             self._count("pages/listing", site=site)
-            yield from self._follow_listing(site, response, sel)
-        yield from self._follow_links(site, response)
+            for request in self._follow_listing(site, response, page):
+                yield request
+        for request in self._follow_links(site, depth, page.links):
+            yield request
 
-    def _article_item(self, site: Site, response: HtmlResponse, sel, meta) -> ArticleItem | None:
-        try:
-            article = extract_article(
-                response.text,
-                response.url,
-                sel=sel,
-                meta=meta,
-                selectors=site.selectors,
-                tz=site.tz,
-            )
-        except Exception:
+    def _article_item(
+        self, site: Site, response: HtmlResponse, page: PageAnalysis
+    ) -> ArticleItem | None:
+        article = page.article
+        if article is None:
             # Untrusted HTML must never stop the crawl; the page is counted and logged.
             self._count("drop/extract_error", site=site)
-            logger.exception("Extraction failed for %s", response.url)
+            logger.error("Extraction failed for %s\n%s", response.url, page.error)
             return None
         for raw, reason in article.invalid_dates:
             # The date field is left empty (or filled from the next source); the article is kept.
@@ -476,28 +480,27 @@ class NewsSpider(scrapy.Spider):
             site_name=article.site_name,
         )
 
-    def _follow_listing(self, site: Site, response: HtmlResponse, sel) -> Iterable[Request]:
+    def _follow_listing(
+        self, site: Site, response: HtmlResponse, page: PageAnalysis
+    ) -> Iterable[Request]:
         depth = response.meta.get("hops", 0)
-        for url in feed_links(sel, response.url):
+        for url in page.feeds:
             if same_site(url, site.base_url):
                 yield self._xml_request(site, url, depth=depth)
-        page = response.meta.get("listing_page", 1)
-        if page < self.max_listing_pages:
-            for url in pagination_links(sel, response.url):
+        number = response.meta.get("listing_page", 1)
+        if number < self.max_listing_pages:
+            for url in page.pages:
                 # Pagination stays at the listing's depth: page 5 of a section is as close as page 1.
-                request = self._page_request(site, url, depth=depth, listing_page=page + 1)
+                request = self._page_request(site, url, depth=depth, listing_page=number + 1)
                 if request is not None:
                     yield request
 
-    def _follow_links(self, site: Site, response: HtmlResponse) -> Iterable[Request]:
-        depth = response.meta.get("hops", 0)
-        if not self.follow_links or depth >= self.max_depth:
-            return
-        for link in self.link_extractor.extract_links(response):
-            if link.nofollow or link.url in self.links_done:
+    def _follow_links(self, site: Site, depth: int, links: list[str]) -> Iterable[Request]:
+        for url in links:
+            if url in self.links_done:
                 continue
-            self.links_done.add(link.url)
-            request = self._page_request(site, link.url, depth=depth + 1)
+            self.links_done.add(url)
+            request = self._page_request(site, url, depth=depth + 1)
             if request is not None:
                 yield request
 
