@@ -1,0 +1,90 @@
+"""Page analysis (the pure function the spider hands to worker processes) and the worker pool."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from zoneinfo import ZoneInfo
+
+from scrapy.utils.test import get_crawler
+
+from crawler.pages import analyze_page
+from crawler.workers import Workers
+from tests.data.news_site import news_sites
+
+UTC = ZoneInfo("UTC")
+
+
+def site():
+    wire = news_sites(200)[0]
+    wire.base_url = "http://127.0.0.1:8000"
+    return wire
+
+
+def analyze(html: str, url: str, **options):
+    defaults = {"listed": False, "pattern": None, "selectors": {}, "tz": UTC, "follow": True}
+    return analyze_page(html.encode(), url, "utf-8", **(defaults | options))
+
+
+def test_an_article_page_gives_its_article_and_its_links():
+    wire = site()
+    page = analyze(wire.article(7), wire.url(7))
+    assert page.verdict.is_article and page.error is None
+    assert page.article.url == wire.url(7)
+    assert page.article.title == wire.headline(7)
+    # The extractor's body still carries the site's own lines: the clean stage learns them.
+    assert all(p in page.article.body for p in wire.paragraphs(7))
+    assert wire.url(8) in page.links and wire.base_url + "/politics/" in page.links
+    assert page.feeds == [] and page.pages == []
+    assert analyze(wire.article(7), wire.url(7), follow=False).links == []
+
+
+def test_a_listing_gives_its_pagination_and_no_article():
+    wire = site()
+    page = analyze(wire.listing("politics", 1), wire.base_url + "/politics/")
+    assert not page.verdict.is_article and page.article is None
+    assert page.pages == [wire.base_url + "/politics/page/2/"]
+    assert wire.url(0) in page.links
+
+
+def test_garbage_is_a_page_without_article_or_links():
+    garbage = "".join(chr(c) for c in range(1, 0x2FF)) * 20 + "<p><a href"
+    page = analyze(garbage, "http://127.0.0.1:8000/a.html")
+    assert not page.verdict.is_article and page.article is None and page.error is None
+    assert page.links == []
+
+
+def die_in_a_worker(parent: int) -> str:
+    """Kills the worker process it runs in; returns where it ran otherwise."""
+    if os.getpid() != parent:
+        os._exit(1)
+    return "crawl process"
+
+
+def worker_pid() -> int:
+    return os.getpid()
+
+
+def test_workers_run_elsewhere_and_survive_a_dead_worker():
+    crawler = get_crawler(settings_dict={"CPU_WORKERS": 1})
+    workers = Workers.of(crawler)
+
+    async def scenario():
+        elsewhere = await workers.run(worker_pid)
+        # A worker killed mid-call (out of memory, say): the call is done here, the pool replaced.
+        here = await workers.run(die_in_a_worker, os.getpid())
+        again = await workers.run(worker_pid)
+        return elsewhere, here, again
+
+    try:
+        elsewhere, here, again = asyncio.run(scenario())
+    finally:
+        workers.close()
+    assert elsewhere != os.getpid() and again != os.getpid() and again != elsewhere
+    assert here == "crawl process"
+    assert crawler.stats.get_value("akhbar/workers/broken") == 1
+
+
+def test_no_workers_means_this_process():
+    workers = Workers.of(get_crawler(settings_dict={"CPU_WORKERS": 0}))
+    assert asyncio.run(workers.run(worker_pid)) == os.getpid()
