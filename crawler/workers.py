@@ -12,6 +12,7 @@ and a pool that broke (a worker killed) is replaced.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import multiprocessing
 import signal
@@ -59,16 +60,18 @@ class Workers:
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_ignore_sigint,
             )
+        pool = self.pool
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self.pool, _call, fn, args, kwargs)
+            return await loop.run_in_executor(pool, functools.partial(fn, *args, **kwargs))
         except BrokenProcessPool:
-            # A worker died (killed, out of memory): a new pool for what comes next, and this
-            # call done here rather than lost.
-            logger.warning("A worker process died; starting new ones")
-            self.crawler.stats.inc_value("akhbar/workers/broken")
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
+            # A worker died (killed, out of memory): this call is done here rather than lost, and
+            # the pool is replaced once, however many calls were waiting on it.
+            if self.pool is pool:
+                logger.warning("A worker process died; starting new ones")
+                self.crawler.stats.inc_value("akhbar/workers/broken")
+                pool.shutdown(wait=False, cancel_futures=True)
+                self.pool = None
             return fn(*args, **kwargs)
 
     def close(self, spider=None, reason: str | None = None) -> None:
@@ -76,7 +79,3 @@ class Workers:
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = None
-
-
-def _call(fn: Callable[..., T], args: tuple, kwargs: dict[str, Any]) -> T:
-    return fn(*args, **kwargs)

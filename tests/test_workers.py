@@ -71,8 +71,11 @@ def test_workers_run_elsewhere_and_survive_a_dead_worker():
 
     async def scenario():
         elsewhere = await workers.run(worker_pid)
-        # A worker killed mid-call (out of memory, say): the call is done here, the pool replaced.
-        here = await workers.run(die_in_a_worker, os.getpid())
+        # A worker killed mid-call (out of memory, say): the calls are done here, and the pool is
+        # replaced once, however many calls were waiting on it.
+        here = await asyncio.gather(
+            workers.run(die_in_a_worker, os.getpid()), workers.run(die_in_a_worker, os.getpid())
+        )
         again = await workers.run(worker_pid)
         return elsewhere, here, again
 
@@ -81,7 +84,7 @@ def test_workers_run_elsewhere_and_survive_a_dead_worker():
     finally:
         workers.close()
     assert elsewhere != os.getpid() and again != os.getpid() and again != elsewhere
-    assert here == "crawl process"
+    assert here == ["crawl process", "crawl process"]
     assert crawler.stats.get_value("akhbar/workers/broken") == 1
 
 
