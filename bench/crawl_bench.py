@@ -42,6 +42,7 @@ from crawler.corpus import derived_fields
 from crawler.db import BOILERPLATE, CRAWL_RUNS, ensure_indexes
 from crawler.dedupe import NUM_PERM, story_id_for
 from crawler.demo import PROJECT_ROOT, crawl_command, crawl_env
+from crawler.items import SCHEMA_VERSION
 from crawler.localdb import FerretDB
 from crawler.store.articles import URL_LOG, url_entry
 from crawler.store.boilerplate import counts_id
@@ -172,7 +173,7 @@ def baseline(mode: str, sites, workdir: Path) -> tuple[float, int, int]:
     """(a) or (b): seconds, peak RSS, pages or articles written."""
     out = workdir / f"{mode}.jsonl"
     sitemaps = [f"{site.base_url}/sitemap.xml" for site in sites]
-    settings = {k: v for k, v in UNTHROTTLED.items()} | {"ROBOTSTXT_OBEY": False}
+    settings = UNTHROTTLED | {"ROBOTSTXT_OBEY": False}
     script = workdir / "baseline.py"
     script.write_text(BASELINE, encoding="utf-8")
     command = [sys.executable, str(script), mode, str(out), json.dumps(settings), *sitemaps]
@@ -243,7 +244,7 @@ def prefill(uri: str, database: str, articles: int, sites: int = 20) -> float:
                 "content_hash": f"{rng.getrandbits(128):032x}",
                 "story_id": story_id_for(url),
                 "duplicate_of": None,
-                "schema_version": 2,
+                "schema_version": SCHEMA_VERSION,
             }
             docs.append({"_id": url, **doc, **derived_fields(doc)})
             entries.append(url_entry(doc))

@@ -179,7 +179,7 @@ class ArticleWriter:
         entries = await self._loading
         wanted = set(sites)
         return [
-            StoredArticle(e["u"], e.get("s"), _aware(e.get("d")), e.get("a") or [])
+            StoredArticle(e["u"], e.get("s"), e.get("d"), e.get("a") or [])
             for e in entries.values()
             if not wanted or e.get("s") in wanted
         ]
@@ -462,9 +462,3 @@ class ArticleWriter:
                 result = await self.collection.update_one({"_id": url}, {"$set": update})
                 changed += result.modified_count
         return changed
-
-
-def _aware(when: datetime | None) -> datetime | None:
-    if isinstance(when, datetime) and when.tzinfo is None:
-        return when.replace(tzinfo=UTC)
-    return when

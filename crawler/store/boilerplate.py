@@ -64,7 +64,14 @@ class LineCount:
     urls: list[str] = field(default_factory=list)
 
     def as_stored(self) -> dict[str, Any]:
-        return {"k": self.kind, "t": self.text, "f": self.form, "n": self.seen, "b": self.base}
+        return {
+            "k": self.kind,
+            "t": self.text,
+            "f": self.form,
+            "n": self.seen,
+            "b": self.base,
+            "u": self.urls[:URL_CAP],
+        }
 
     @classmethod
     def from_stored(cls, doc: dict[str, Any]) -> LineCount:
@@ -323,7 +330,7 @@ class BoilerplateBook:
         lines = []
         for key, line in book.lines.items():
             if key not in self.learned_keys:
-                lines.append({**line.as_stored(), "u": line.urls[:URL_CAP]})
+                lines.append(line.as_stored())
         return {
             "_id": counts_id(site),
             "site": site,

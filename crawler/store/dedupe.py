@@ -375,8 +375,8 @@ class DedupeLog:
             # Each entry is made compact as it arrives, so the raw documents never pile up.
             blocks = [(-1, Block.from_records(legacy))] if legacy else []
             async for doc in self.db[LOG].find({}):
-                position = wanted.get(doc["_id"])
-                if position is not None and _aware(doc.get("at")) >= cutoff:
+                position, at = wanted.get(doc["_id"]), doc.get("at")
+                if position is not None and (at is None or at >= cutoff):
                     blocks.append((position, Block.from_records(doc["articles"])))
             blocks.sort(key=lambda b: b[0])
             room = self.window_max  # the newest articles, in decision order
@@ -523,9 +523,3 @@ class DedupeLog:
             if decision.get(optional) is not None:
                 record[optional] = decision[optional]
         return record
-
-
-def _aware(when: datetime | None) -> datetime:
-    if when is None:
-        return datetime.max.replace(tzinfo=UTC)
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
