@@ -27,7 +27,8 @@ SNIPPET_WORDS = 12
 
 def search_text(title: str | None, body: str | None) -> str:
     """Title and body in the matching form, as one line: what search compares a query with."""
-    return " ".join(words(matching_form(f"{title or ''}\n{body or ''}")))
+    # Folded apart (dedupe and topic folded this body already) and joined word by word.
+    return " ".join(words(matching_form(title or "")) + words(matching_form(body or "")))
 
 
 def published_day(value: datetime | None) -> str | None:

@@ -82,7 +82,11 @@ def _signature(shingle_set: set[str]) -> np.ndarray:
         (zlib.crc32(s.encode()) for s in shingle_set), dtype=np.uint64, count=len(shingle_set)
     )[:, None]
     with np.errstate(over="ignore"):  # multiply-shift: the products wrap around by design
-        return ((hashed * PERM_A + PERM_B) >> SHIFT).min(axis=0)
+        # In place: one shingles x permutations matrix instead of three (a third of the time).
+        products = hashed * PERM_A
+        products += PERM_B
+        products >>= SHIFT
+        return products.min(axis=0)
 
 
 def fingerprint(body: str) -> Fingerprint:

@@ -17,10 +17,11 @@ from langdetect.lang_detect_exception import LangDetectException
 UNDETERMINED = "und"
 ARABIC_SCRIPT_LANGUAGES = ("ar", "fa", "ur")
 
-ARABIC_LETTER = re.compile(
-    r"[\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc]"
+# Runs of letters: counting their lengths is twice as fast as finding letters one by one.
+ARABIC_LETTERS = re.compile(
+    r"[\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc]+"
 )
-LETTER = re.compile(r"[^\W\d_]")
+LETTERS = re.compile(r"[^\W\d_]+")
 # Letters only Urdu writes (ٹ ڈ ڑ ں ے ہ ۓ), letters Persian and Urdu write but Arabic does not
 # (پ چ ژ گ ک ی), and letters only Arabic writes (ة ى and the hamza seats ؤ إ).
 URDU_ONLY = re.compile(r"[\u0679\u0688\u0691\u06ba\u06d2\u06c1\u06d3\u06be]")
@@ -83,11 +84,11 @@ def detect_language(text: str, *, min_letters: int = 15, seed: int = 0) -> Langu
     them, told apart by the letters each writes and by the detector's probabilities. Fewer than
     `min_letters` letters give `und` with confidence 0: no guess.
     """
-    letters = LETTER.findall(text)
-    if len(letters) < min_letters:
+    letters = _count(LETTERS, text)
+    if letters < min_letters:
         return LanguageGuess(UNDETERMINED, 0.0)
-    arabic = len(ARABIC_LETTER.findall(text))
-    arabic_share = arabic / len(letters)
+    arabic = _count(ARABIC_LETTERS, text)
+    arabic_share = arabic / letters
     if arabic_share >= 0.4:
         if not PERSO_URDU.search(text) and not URDU_ONLY.search(text):
             # Arabic script without one Persian or Urdu letter: Arabic, and the detector's share
@@ -106,6 +107,10 @@ def detect_language(text: str, *, min_letters: int = 15, seed: int = 0) -> Langu
     if language in ARABIC_SCRIPT_LANGUAGES:
         return _arabic_script_language(text, arabic, probabilities)
     return LanguageGuess(language.split("-")[0], round(min(1.0, probability), 3))
+
+
+def _count(runs: re.Pattern[str], text: str) -> int:
+    return sum(map(len, runs.findall(text)))
 
 
 def _arabic_script_language(

@@ -11,9 +11,10 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from scrapy.http import HtmlResponse
-from scrapy.linkextractors import LinkExtractor
+from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 
 from crawler.discovery import feed_links, pagination_links
 from crawler.extract.article import (
@@ -40,7 +41,20 @@ class PageAnalysis:
 
 @lru_cache(maxsize=1)
 def _link_extractor() -> LinkExtractor:
-    return LinkExtractor(unique=True, canonicalize=False)
+    # Scrapy's own extension filter tries each of its ~90 extensions on every link (a tenth of a
+    # page's analysis); `_ignored_file` asks one set instead, with the same list.
+    return LinkExtractor(unique=True, canonicalize=False, deny_extensions=())
+
+
+def _ignored_file(url: str) -> bool:
+    """True when the URL's path ends in one of Scrapy's `IGNORED_EXTENSIONS` (images, archives,
+    documents...), as the link extractor's default `deny_extensions` would say."""
+    name = urlsplit(url).path.rsplit("/", 1)[-1].lower()
+    suffixes = name.split(".")[1:]
+    return any(".".join(suffixes[i:]) in IGNORED for i in range(len(suffixes)))
+
+
+IGNORED = frozenset(IGNORED_EXTENSIONS)
 
 
 def analyze_page(
@@ -75,6 +89,8 @@ def analyze_page(
         analysis.pages = pagination_links(sel, url)
     if follow:
         analysis.links = [
-            link.url for link in _link_extractor().extract_links(response) if not link.nofollow
+            link.url
+            for link in _link_extractor().extract_links(response)
+            if not link.nofollow and not _ignored_file(link.url)
         ]
     return analysis

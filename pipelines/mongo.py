@@ -19,7 +19,7 @@ from pymongo.errors import PyMongoError
 from crawler.db import redact_uri, safe_key, sanitize
 from crawler.stats import FLAG_HELP, site_counts, site_flag
 from crawler.store import DatabaseUnavailable, Store
-from crawler.store.articles import ArticleWriter
+from crawler.store.articles import ArticleWriter, with_derived
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class MongoPipeline:
         cleaned = sanitize(doc)
         if cleaned.changes:
             self.stats.inc_value("akhbar/mongo/sanitized_values", cleaned.changes)
-        await self.writer.put(cleaned.value)
+        await self.writer.put(with_derived(cleaned.value))
         return item
 
     async def _record_run_end(self, reason: str) -> None:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, tzinfo
 from urllib.parse import urljoin
 
 import trafilatura
+from lxml import etree
 from parsel import Selector, SelectorList
 
 from crawler.extract.dates import check_date, parse_date
@@ -88,18 +89,26 @@ class ExtractedArticle:
     invalid_dates: list[tuple[str, str]] = field(default_factory=list)  # (raw value, reason)
 
 
+# Compiled once; run on the lxml tree itself, not through parsel's per-node selectors.
+_VISIBLE_TEXT = etree.XPath(
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+)
+_LINK_TEXT = etree.XPath("//body//a//text()")
+_PARAGRAPHS = etree.XPath("//body//p[not(ancestor::nav or ancestor::footer or ancestor::header)]")
+_PARAGRAPH_TEXT = etree.XPath(".//text()[not(ancestor::a)]")
+
+
 def text_stats(sel: Selector) -> TextStats:
     """Measure paragraphs and link text of the page body, ignoring scripts, styles and navigation."""
-    body = sel.xpath("//body")
-    if not body:
+    root = sel.root
+    if not isinstance(root, etree._Element) or not root.xpath("//body"):
         return TextStats(0, 0, 0, 0)
-    visible = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
-    text_chars = sum(len(t.strip()) for t in sel.xpath(visible).getall())
-    link_chars = sum(len(t.strip()) for t in sel.xpath("//body//a//text()").getall())
+    text_chars = sum(len(t.strip()) for t in _VISIBLE_TEXT(root))
+    link_chars = sum(len(t.strip()) for t in _LINK_TEXT(root))
     paragraphs = 0
     paragraph_chars = 0
-    for p in sel.xpath("//body//p[not(ancestor::nav or ancestor::footer or ancestor::header)]"):
-        text = " ".join(t.strip() for t in p.xpath(".//text()[not(ancestor::a)]").getall()).strip()
+    for p in _PARAGRAPHS(root):
+        text = " ".join(t.strip() for t in _PARAGRAPH_TEXT(p)).strip()
         if len(text) >= MIN_PARAGRAPH_CHARS:
             paragraphs += 1
             paragraph_chars += len(text)

@@ -129,20 +129,41 @@ def _image(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _first_meta(sel: Selector, *names: str) -> str | None:
+MetaIndex = dict[tuple[str, str], list[str]]
+
+
+def _meta_index(sel: Selector) -> MetaIndex:
+    """Every `<meta content>` of the page by (attribute, name), in page order: one walk over the
+    page instead of one XPath search of the whole page per name asked."""
+    index: MetaIndex = {}
+    root = sel.root
+    if not hasattr(root, "iter"):
+        return index
+    for node in root.iter("meta"):
+        content = node.get("content")
+        if content is None:
+            continue
+        for attr in ("property", "name", "itemprop"):
+            name = node.get(attr)
+            if name is not None:
+                index.setdefault((attr, name), []).append(content)
+    return index
+
+
+def _first_meta(index: MetaIndex, *names: str) -> str | None:
     for name in names:
         for attr in ("property", "name", "itemprop"):
-            value = sel.xpath(f"//meta[@{attr}=$n]/@content", n=name).get()
-            if value and value.strip():
-                return value.strip()
+            for value in index.get((attr, name), ())[:1]:
+                if value.strip():
+                    return value.strip()
     return None
 
 
-def _all_meta(sel: Selector, *names: str) -> list[str]:
+def _all_meta(index: MetaIndex, *names: str) -> list[str]:
     out: list[str] = []
     for name in names:
         for attr in ("property", "name"):
-            for value in sel.xpath(f"//meta[@{attr}=$n]/@content", n=name).getall():
+            for value in index.get((attr, name), ()):
                 if value.strip() and value.strip() not in out:
                     out.append(value.strip())
     return out
@@ -188,17 +209,18 @@ def extract_metadata(sel: Selector) -> PageMeta:
                     if name
                 ]
 
-    meta.og_type = (_first_meta(sel, "og:type") or "").lower() or None
+    metas = _meta_index(sel)
+    meta.og_type = (_first_meta(metas, "og:type") or "").lower() or None
     meta.canonical = sel.xpath('//link[@rel="canonical"]/@href').get()
-    meta.og_url = _first_meta(sel, "og:url") or meta.og_url
-    meta.title = meta.title or _first_meta(sel, "og:title", "twitter:title")
+    meta.og_url = _first_meta(metas, "og:url") or meta.og_url
+    meta.title = meta.title or _first_meta(metas, "og:title", "twitter:title")
     meta.description = meta.description or _first_meta(
-        sel, "og:description", "description", "twitter:description"
+        metas, "og:description", "description", "twitter:description"
     )
     if not meta.authors:
-        meta.authors = _all_meta(sel, "author", "article:author", "dc.creator", "byl")
+        meta.authors = _all_meta(metas, "author", "article:author", "dc.creator", "byl")
     meta.published += _all_meta(
-        sel,
+        metas,
         "article:published_time",
         "datePublished",
         "pubdate",
@@ -208,11 +230,13 @@ def extract_metadata(sel: Selector) -> PageMeta:
         "dc.date",
         "sailthru.date",
     )
-    meta.modified += _all_meta(sel, "article:modified_time", "og:updated_time", "dateModified")
-    meta.section = meta.section or _first_meta(sel, "article:section", "section")
+    meta.modified += _all_meta(metas, "article:modified_time", "og:updated_time", "dateModified")
+    meta.section = meta.section or _first_meta(metas, "article:section", "section")
     meta.tags = meta.tags or _split_keywords(
-        _all_meta(sel, "article:tag", "news_keywords", "keywords")
+        _all_meta(metas, "article:tag", "news_keywords", "keywords")
     )
-    meta.image_url = meta.image_url or _first_meta(sel, "og:image", "og:image:url", "twitter:image")
-    meta.site_name = _first_meta(sel, "og:site_name", "application-name") or meta.site_name
+    meta.image_url = meta.image_url or _first_meta(
+        metas, "og:image", "og:image:url", "twitter:image"
+    )
+    meta.site_name = _first_meta(metas, "og:site_name", "application-name") or meta.site_name
     return meta

@@ -57,10 +57,23 @@ def from_alternate_page(doc: dict[str, Any]) -> bool:
     return bool(fetched) and canonical_url(fetched) != doc["url"]
 
 
+def with_derived(doc: dict[str, Any]) -> dict[str, Any]:
+    """`doc` with its query fields (`search_text`, `published_day`), computed while the body's
+    folded form is still memoized (see `crawler.normalize.matching_form`); the writer keeps them."""
+    doc.update(derived_fields(doc))
+    return doc
+
+
+def _derived(doc: dict[str, Any]) -> dict[str, Any]:
+    if "search_text" in doc and "published_day" in doc:
+        return {}
+    return derived_fields(doc)
+
+
 def new_document(doc: dict[str, Any]) -> dict[str, Any]:
     """The document to insert for an article not stored yet: keyed by its canonical URL."""
     stored = {k: v for k, v in doc.items() if k not in TRANSIENT_FIELDS}
-    stored.update(derived_fields(doc))
+    stored.update(_derived(doc))
     stored["alternate_urls"] = [u for u in doc.get("alternate_urls") or [] if u != doc["url"]]
     return {"_id": doc["url"], **stored}
 
@@ -76,7 +89,7 @@ def article_updates(doc: dict[str, Any]) -> list[UpdateOne]:
     """
     skip = {"alternate_urls", "_id", *TRANSIENT_FIELDS}
     fields = {k: v for k, v in doc.items() if k not in skip}
-    fields.update(derived_fields(doc))
+    fields.update(_derived(doc))
     alternates = [u for u in doc.get("alternate_urls") or [] if u != doc["url"]]
     # The canonical URL is also the document's _id: a natural key every server looks up directly.
     ops = []
@@ -448,6 +461,7 @@ class ArticleWriter:
             update = change(doc)
             if update:
                 doc.update(update)
+                with_derived(doc)  # the query fields follow the new title and body
                 self.rewritten_queued += 1
 
     async def rewrite_stored(self) -> int:
