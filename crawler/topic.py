@@ -784,6 +784,9 @@ def content_topic(
     return TopicGuess(best, round(margin, 3), "content")
 
 
+SURFACE_WORD = re.compile(r"[\w\u0600-\u06ff]+")
+
+
 def keywords(title: str, body: str, limit: int = 10) -> list[str]:
     """Up to `limit` salient words of the article, in their most frequent surface form.
 
@@ -793,18 +796,17 @@ def keywords(title: str, body: str, limit: int = 10) -> list[str]:
     counts: Counter[str] = Counter()
     surfaces: dict[str, Counter[str]] = {}
     first_seen: dict[str, int] = {}
-    position = 0
+    # Each distinct word once, in the order of its first appearance (a Counter keeps it).
     for text, weight in ((title or "", 2), (body or "", 1)):
-        for surface in re.findall(r"[\w\u0600-\u06ff]+", text):
-            position += 1
+        for surface, times in Counter(SURFACE_WORD.findall(text)).items():
             folded = matching_form(surface)
             if folded in STOPWORDS or folded.isdigit():
                 continue
             stem = _strip_article(folded)
             if len(stem) < 3 or stem in STOPWORDS:
                 continue
-            counts[stem] += weight
-            surfaces.setdefault(stem, Counter())[surface] += 1
-            first_seen.setdefault(stem, position)
+            counts[stem] += weight * times
+            surfaces.setdefault(stem, Counter())[surface] += times
+            first_seen.setdefault(stem, len(first_seen))
     ranked = sorted(counts, key=lambda s: (-counts[s], first_seen[s]))
     return [surfaces[stem].most_common(1)[0][0] for stem in ranked[:limit]]
