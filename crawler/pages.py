@@ -20,6 +20,7 @@ from scrapy.utils.response import get_base_url
 from w3lib.html import strip_html5_whitespace
 from w3lib.url import safe_url_string
 
+from crawler.botwall import looks_like_bot_wall
 from crawler.discovery import feed_links, pagination_links
 from crawler.extract.article import (
     ExtractedArticle,
@@ -29,6 +30,8 @@ from crawler.extract.article import (
     text_stats,
 )
 from crawler.extract.metadata import extract_metadata
+
+BOT_WALL = "bot_wall"  # the verdict's reason on a challenge page
 
 
 @dataclass
@@ -94,12 +97,16 @@ def analyze_page(
     selectors: dict[str, str],
     tz: tzinfo,
     follow: bool,
+    status: int = 200,
 ) -> PageAnalysis:
     """Classify the page at `url`, extract its article, and list the links a crawl would follow.
+    A bot wall's challenge page (answered with `status`) is recognised first and read no further.
 
     Untrusted HTML never raises out of here: a failed extraction comes back as `error`.
     """
     response = HtmlResponse(url=url, body=body, encoding=encoding)
+    if looks_like_bot_wall(status, response.text):
+        return PageAnalysis(Verdict(False, BOT_WALL))
     sel = response.selector
     meta = extract_metadata(sel)
     verdict = classify_page(url, meta, text_stats(sel), pattern, listed)

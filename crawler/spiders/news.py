@@ -33,7 +33,7 @@ from crawler.discovery import (
 )
 from crawler.distributed import use_redis
 from crawler.items import SCHEMA_VERSION, ArticleItem
-from crawler.pages import PageAnalysis, analyze_page
+from crawler.pages import BOT_WALL, PageAnalysis, analyze_page
 from crawler.registry import DEFAULT_REGISTRY, RegistryError, Site, load_registry, parse_duration
 from crawler.stats import count
 from crawler.store import DatabaseUnavailable, Store
@@ -399,10 +399,6 @@ class NewsSpider(scrapy.Spider):
             self._count("drop/not_html", site=site)
             logger.info("Skipped non-HTML response %s (%s)", response.url, type(response).__name__)
             return
-        if looks_like_bot_wall(response.status, response.text):
-            self._count("blocked/challenge", site=site)
-            logger.warning("Bot wall (challenge page) at %s", response.url)
-            return
         depth = response.meta.get("hops", 0)
         page = await self.workers.run(
             analyze_page,
@@ -414,8 +410,13 @@ class NewsSpider(scrapy.Spider):
             selectors=dict(site.selectors),
             tz=site.tz,
             follow=self.follow_links and depth < self.max_depth,
+            status=response.status,
         )
         verdict = page.verdict
+        if verdict.reason == BOT_WALL:
+            self._count("blocked/challenge", site=site)
+            logger.warning("Bot wall (challenge page) at %s", response.url)
+            return
         logger.debug("%s: article=%s (%s)", response.url, verdict.is_article, verdict.reason)
         if verdict.is_article:
             if not second_fetch:
