@@ -61,7 +61,7 @@ test: install ferretdb chromium redis lint
 	$(BIN)/pytest
 
 demo: install ferretdb chromium
-	$(BIN)/python -m crawler.demo
+	$(BIN)/python -m crawler.devtools.demo
 
 bench: install ferretdb
 	$(BIN)/python -m bench.extract_bench

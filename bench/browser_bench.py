@@ -16,8 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from crawler.demo import PROJECT_ROOT, crawl_env
-from crawler.sampleserver import Reply, SampleSite
+from crawler.devtools.demo import PROJECT_ROOT, crawl_env
+from crawler.devtools.sampleserver import Reply, SampleSite
 
 ARTICLES = 40
 PARAGRAPH = (
@@ -77,7 +77,7 @@ def crawl(site: SampleSite, render: bool, block: bool) -> tuple[float, int]:
             "DOWNLOAD_DELAY": "0",
             "LOG_LEVEL": "INFO",
             "ITEM_PIPELINES": '{"pipelines.validate.ValidatePipeline": 100}',
-            "PLAYWRIGHT_ABORT_REQUEST": "crawler.browser.abort_request" if block else "",
+            "PLAYWRIGHT_ABORT_REQUEST": "crawler.runtime.browser.abort_request" if block else "",
         }
         command = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={registry}"]
         for name, value in settings.items():

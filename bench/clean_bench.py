@@ -18,12 +18,12 @@ from pathlib import Path
 from pymongo import MongoClient
 
 from bench.figures import median_p95
-from crawler.boilerplate import line_key
-from crawler.cleaning import SiteKnowledge, clean_article
+from crawler.devtools.localdb import FerretDB
+from crawler.devtools.sampleserver import SampleSite
 from crawler.extract.article import main_text
-from crawler.extract.titles import site_names
-from crawler.localdb import FerretDB
-from crawler.sampleserver import SampleSite
+from crawler.text.boilerplate import line_key
+from crawler.text.cleaning import SiteKnowledge, clean_article
+from crawler.text.titles import site_names
 from tests.conftest import run_crawl, write_registry
 from tests.data.noisy_site import FOOTERS, HEADER, NOISE, SITE_NAME, noisy_articles, noisy_routes
 

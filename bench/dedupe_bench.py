@@ -22,7 +22,9 @@ import numpy as np
 from pymongo import AsyncMongoClient
 
 from bench.figures import median_p95
-from crawler.dedupe import (
+from crawler.devtools.localdb import FerretDB
+from crawler.store.dedupe import LOG, SEQ, DedupeLog, seq_id
+from crawler.text.fingerprint import (
     NUM_PERM,
     band_keys,
     content_hash,
@@ -31,8 +33,6 @@ from crawler.dedupe import (
     signature_bytes,
     story_id_for,
 )
-from crawler.localdb import FerretDB
-from crawler.store.dedupe import LOG, SEQ, DedupeLog, seq_id
 from tests.data.syndication import STORIES, body, corpus, pair_counts, variants
 from tests.data.topic_articles import ARTICLES
 

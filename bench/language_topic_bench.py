@@ -10,8 +10,8 @@ import time
 
 from bench.figures import median_p95
 from crawler import settings
-from crawler.language import detect_language, text_sample
-from crawler.topic import content_topic, keywords, site_topic
+from crawler.text.language import detect_language, text_sample
+from crawler.text.topic import content_topic, keywords, site_topic
 from tests.data.topic_articles import ARTICLES
 
 ROUNDS = 60

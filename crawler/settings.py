@@ -55,7 +55,7 @@ REDIRECT_MAX_TIMES = _env("REDIRECT_MAX_TIMES", 5)
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = _env("REMOTE_CONTROL_ENABLED", False)
 LOG_LEVEL = _env("LOG_LEVEL", "INFO")
-EXTENSIONS = {"crawler.extensions.Progress": 500}
+EXTENSIONS = {"crawler.runtime.extensions.Progress": 500}
 PROGRESS_INTERVAL = _env("PROGRESS_INTERVAL", 60.0)  # seconds between progress lines; 0: none
 FEED_EXPORT_ENCODING = "utf-8"
 
@@ -71,8 +71,8 @@ CRAWL_FOLLOW_LINKS = _env("CRAWL_FOLLOW_LINKS", True)  # follow in-domain links 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"  # Playwright needs it
 # Plain HTTP until a request asks for the browser: the Playwright driver starts on first use.
 DOWNLOAD_HANDLERS = {
-    "http": "crawler.browser.LazyPlaywrightDownloadHandler",
-    "https": "crawler.browser.LazyPlaywrightDownloadHandler",
+    "http": "crawler.runtime.browser.LazyPlaywrightDownloadHandler",
+    "https": "crawler.runtime.browser.LazyPlaywrightDownloadHandler",
 }
 BROWSER_EXECUTABLE = _env("BROWSER_EXECUTABLE", "/usr/bin/chromium")
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
@@ -92,7 +92,7 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 PLAYWRIGHT_MAX_CONTEXTS = _env("PLAYWRIGHT_MAX_CONTEXTS", 2)
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = _env("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 4)
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = _env("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", 30000)
-PLAYWRIGHT_ABORT_REQUEST = "crawler.browser.abort_request"
+PLAYWRIGHT_ABORT_REQUEST = "crawler.runtime.browser.abort_request"
 BROWSER_RENDER_TIMEOUT_MS = _env("BROWSER_RENDER_TIMEOUT_MS", 15000)  # wait for the article text
 BROWSER_FALLBACK = _env("BROWSER_FALLBACK", True)  # render article pages with no static body
 
@@ -136,7 +136,7 @@ TOPIC_MIN_SCORE = _env("TOPIC_MIN_SCORE", 4.0)  # less lexicon evidence than thi
 TOPIC_KEYWORDS = _env("TOPIC_KEYWORDS", 10)
 
 # Dedupe stage: near-duplicates are bodies whose estimated Jaccard similarity (word 3-shingles of
-# the matching form) reaches the threshold; see crawler/dedupe.py for how it was chosen. `link`
+# the matching form) reaches the threshold; see crawler/text/fingerprint.py for how it was chosen. `link`
 # stores syndicated copies with a shared story_id; `drop` adds their URLs to the first article.
 DEDUPE_MODE = _env("DEDUPE_MODE", "link")
 DEDUPE_THRESHOLD = _env("DEDUPE_THRESHOLD", 0.5)
@@ -148,7 +148,7 @@ DEDUPE_WINDOW_DAYS = _env("DEDUPE_WINDOW_DAYS", 90.0)  # how far back copies are
 DEDUPE_WINDOW_MAX_ARTICLES = _env("DEDUPE_WINDOW_MAX_ARTICLES", 300_000)  # ~2 KB of memory each
 
 # Distributed mode (scrapy-redis): with REDIS_URL set, every crawler process shares one Redis queue
-# and dupefilter (see crawler/distributed.py); `akhbar enqueue` pushes the start requests.
+# and dupefilter (see crawler/runtime/distributed.py); `akhbar enqueue` pushes the start requests.
 REDIS_URL = _env("REDIS_URL", "")
 DISTRIBUTED_IDLE_CLOSE = _env(
     "DISTRIBUTED_IDLE_CLOSE", 0.0

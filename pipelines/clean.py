@@ -1,6 +1,6 @@
 """Clean stage: body, title, authors, tags and dates made clean, and site boilerplate learned.
 
-Every article goes through `crawler.cleaning.clean_article`. Lines that recur across many articles
+Every article goes through `crawler.text.cleaning.clean_article`. Lines that recur across many articles
 of a site are counted in memory and learned by the storage layer's boilerplate book
 (`crawler/store/boilerplate.py`), so the knowledge holds across runs and workers. The articles
 that went through before a line was learned are cleaned again: in the article writer's queue
@@ -16,16 +16,16 @@ from itemadapter import ItemAdapter
 from pymongo.errors import PyMongoError
 from scrapy.exceptions import DropItem
 
-from crawler.boilerplate import strip_boilerplate
-from crawler.cleaning import SiteKnowledge, clean_article
-from crawler.corpus import search_text
-from crawler.db import redact_uri
-from crawler.dedupe import content_hash
-from crawler.extract.titles import clean_title, site_names
-from crawler.normalize import storage_paragraphs
-from crawler.stats import count
+from crawler.runtime.stats import count
 from crawler.store import DatabaseUnavailable, Store
 from crawler.store.boilerplate import BoilerplateBook
+from crawler.store.corpus import search_text
+from crawler.store.schema import redact_uri
+from crawler.text.boilerplate import strip_boilerplate
+from crawler.text.cleaning import SiteKnowledge, clean_article
+from crawler.text.fingerprint import content_hash
+from crawler.text.normalize import storage_paragraphs
+from crawler.text.titles import clean_title, site_names
 
 logger = logging.getLogger(__name__)
 

@@ -17,11 +17,11 @@ from typing import Any
 from itemadapter import ItemAdapter
 from pymongo.errors import PyMongoError
 
-from crawler.db import redact_uri
-from crawler.dedupe import fingerprint, story_id_for
-from crawler.stats import count
+from crawler.runtime.stats import count
 from crawler.store import DatabaseUnavailable, Store
 from crawler.store.dedupe import DedupeLog
+from crawler.store.schema import redact_uri
+from crawler.text.fingerprint import fingerprint, story_id_for
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from crawler.language import detect_language, text_sample
-from crawler.stats import count
+from crawler.runtime.stats import count
+from crawler.text.language import detect_language, text_sample
 
 
 class LanguagePipeline:

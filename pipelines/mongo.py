@@ -16,10 +16,10 @@ from typing import Any
 from itemadapter import ItemAdapter
 from pymongo.errors import PyMongoError
 
-from crawler.db import redact_uri, safe_key, sanitize
-from crawler.stats import FLAG_HELP, site_counts, site_flag
+from crawler.runtime.stats import FLAG_HELP, site_counts, site_flag
 from crawler.store import DatabaseUnavailable, Store
 from crawler.store.articles import ArticleWriter, with_derived
+from crawler.store.schema import redact_uri, safe_key, sanitize
 
 logger = logging.getLogger(__name__)
 

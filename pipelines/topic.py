@@ -10,8 +10,8 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
-from crawler.language import text_sample
-from crawler.topic import content_topic, keywords, site_topic
+from crawler.text.language import text_sample
+from crawler.text.topic import content_topic, keywords, site_topic
 
 
 class TopicPipeline:

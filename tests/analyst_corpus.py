@@ -8,8 +8,8 @@ import uuid
 import pytest
 from pymongo import MongoClient
 
-from crawler.demo import SAMPLE_ROOT, sample_registry
-from crawler.sampleserver import Reply, SampleSite
+from crawler.devtools.demo import SAMPLE_ROOT, sample_registry
+from crawler.devtools.sampleserver import Reply, SampleSite
 from tests.conftest import run_crawl, write_registry
 from tests.data.syndication import republisher_pages, wire_site_pages
 

@@ -14,9 +14,15 @@ import pytest
 import yaml
 from pymongo import MongoClient
 
-from crawler.demo import PROJECT_ROOT, SAMPLE_ROOT, crawl_command, crawl_env, sample_registry
-from crawler.localdb import FerretDB
-from crawler.sampleserver import SampleSite
+from crawler.devtools.demo import (
+    PROJECT_ROOT,
+    SAMPLE_ROOT,
+    crawl_command,
+    crawl_env,
+    sample_registry,
+)
+from crawler.devtools.localdb import FerretDB
+from crawler.devtools.sampleserver import SampleSite
 
 
 @pytest.fixture(scope="session")

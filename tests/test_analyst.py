@@ -11,16 +11,16 @@ from collections import Counter
 import pyarrow.parquet as pq
 from bson import json_util
 
-from crawler.corpus import derived_fields, search
-from crawler.demo import PROJECT_ROOT, crawl_env
+from crawler.devtools.demo import PROJECT_ROOT, crawl_env
 from crawler.items import SCHEMA_VERSION
+from crawler.store.corpus import derived_fields, search
 from tests.analyst_corpus import corpus  # noqa: F401  (the module fixture)
 
 
 def akhbar(db, *args: str) -> subprocess.CompletedProcess:
     uri = f"mongodb://{db.client.address[0]}:{db.client.address[1]}"
     return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args, "--mongo-uri", uri, "--database", db.name],
+        [sys.executable, "-m", "crawler.commands", *args, "--mongo-uri", uri, "--database", db.name],
         cwd=PROJECT_ROOT, env=crawl_env(), capture_output=True, text=True, timeout=180,
     )  # fmt: skip
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.demo import PROJECT_ROOT, SAMPLE_ROOT, crawl_command, crawl_env
-from crawler.sampleserver import SampleSite
+from crawler.devtools.demo import PROJECT_ROOT, SAMPLE_ROOT, crawl_command, crawl_env
+from crawler.devtools.sampleserver import SampleSite
 from tests.conftest import write_registry
 
 pytestmark = pytest.mark.skipif(

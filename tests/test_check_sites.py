@@ -6,9 +6,9 @@ import json
 import subprocess
 import sys
 
-from crawler.checks import judge
-from crawler.demo import PROJECT_ROOT, SAMPLE_ROOT, crawl_env
-from crawler.sampleserver import Reply, SampleSite
+from crawler.commands.check_sites import judge
+from crawler.devtools.demo import PROJECT_ROOT, SAMPLE_ROOT, crawl_env
+from crawler.devtools.sampleserver import Reply, SampleSite
 from tests.conftest import write_registry
 
 CHALLENGE = (
@@ -35,7 +35,7 @@ def check(tmp_path, registry: dict) -> tuple[int, dict[str, dict]]:
         [
             sys.executable,
             "-m",
-            "crawler.cli",
+            "crawler.commands",
             "check-sites",
             "--sites",
             str(path),
@@ -123,7 +123,7 @@ def test_judge_unreachable_and_robots():
 def test_invalid_registry_is_one_clear_line(tmp_path):
     path = write_registry(tmp_path, {"sites": [{"name": "x", "base_url": "ftp://x/"}]})
     done = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "check-sites", "--sites", str(path)],
+        [sys.executable, "-m", "crawler.commands", "check-sites", "--sites", str(path)],
         cwd=PROJECT_ROOT,
         env=crawl_env(),
         capture_output=True,

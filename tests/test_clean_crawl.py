@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.dedupe import content_hash
-from crawler.sampleserver import SampleSite
+from crawler.devtools.sampleserver import SampleSite
+from crawler.text.fingerprint import content_hash
 from tests.data.noisy_site import NOISE, SITE_NAME, noisy_articles, noisy_routes
 
 

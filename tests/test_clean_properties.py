@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crawler.boilerplate import strip_boilerplate
-from crawler.cleaning import clean_article
-from crawler.extract.authors import clean_authors
-from crawler.extract.dates import EARLIEST, check_date
-from crawler.extract.titles import clean_title, site_names
-from crawler.normalize import PRESENTATION_FORMS, matching_form, storage_form
+from crawler.text.boilerplate import strip_boilerplate
+from crawler.text.bylines import clean_authors
+from crawler.text.cleaning import clean_article
+from crawler.text.dates import EARLIEST, check_date
+from crawler.text.normalize import PRESENTATION_FORMS, matching_form, storage_form
+from crawler.text.titles import clean_title, site_names
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 

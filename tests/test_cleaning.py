@@ -6,17 +6,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.boilerplate import (
+from crawler.text.boilerplate import (
     candidate_lines,
     is_curated_boilerplate,
     line_key,
     should_learn,
     strip_boilerplate,
 )
-from crawler.cleaning import SiteKnowledge, clean_article
-from crawler.extract.authors import clean_authors
-from crawler.extract.titles import clean_title, site_names
-from crawler.normalize import matching_form, storage_form, storage_line
+from crawler.text.bylines import clean_authors
+from crawler.text.cleaning import SiteKnowledge, clean_article
+from crawler.text.normalize import matching_form, storage_form, storage_line
+from crawler.text.titles import clean_title, site_names
 
 # What a generic extractor returns for a Financial Times Arabic article republished on a WordPress
 # site: a paywall teaser first, the theme's share box, comment prompt and mobile switcher last.

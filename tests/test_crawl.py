@@ -8,9 +8,9 @@ import subprocess
 import time
 from datetime import UTC, datetime
 
-from crawler.demo import PROJECT_ROOT, crawl_command, crawl_env
-from crawler.sampleserver import Reply, SampleSite
-from crawler.topic import TOPICS
+from crawler.devtools.demo import PROJECT_ROOT, crawl_command, crawl_env
+from crawler.devtools.sampleserver import Reply, SampleSite
+from crawler.text.topic import TOPICS
 from tests.conftest import interrupt_when, write_registry
 from tests.data.topic_articles import ARTICLES as TOPIC_ARTICLES
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawler.extract.dates import check_date, parse_date
+from crawler.text.dates import check_date, parse_date
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)  # the crawl time relative dates count back from
 CAIRO = ZoneInfo("Africa/Cairo")  # UTC+2 (no DST in November)

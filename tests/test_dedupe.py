@@ -10,7 +10,8 @@ import sys
 import pytest
 from pymongo import AsyncMongoClient
 
-from crawler.dedupe import (
+from crawler.store.dedupe import LOG, SEQ, DedupeLog
+from crawler.text.fingerprint import (
     BANDS,
     NUM_PERM,
     band_keys,
@@ -22,7 +23,6 @@ from crawler.dedupe import (
     signature_bytes,
     signature_from_bytes,
 )
-from crawler.store.dedupe import LOG, SEQ, DedupeLog
 from tests.data.syndication import SAME_EVENT, STORIES, body, pair_counts, variants
 
 THRESHOLD = 0.5
@@ -81,7 +81,7 @@ def test_signatures_are_the_same_in_every_process():
     """Workers on other machines must compute the same band keys for the same text."""
     text = body(STORIES["iraq_water"])
     code = (
-        "import sys; from crawler.dedupe import band_keys, minhash_signature; "
+        "import sys; from crawler.text.fingerprint import band_keys, minhash_signature; "
         "print(','.join(map(str, band_keys(minhash_signature(sys.stdin.read())))))"
     )
     other = subprocess.run(

@@ -7,8 +7,8 @@ from collections import defaultdict
 
 import pytest
 
-from crawler.demo import PROJECT_ROOT, crawl_command, crawl_env
-from crawler.sampleserver import Reply, SampleSite
+from crawler.devtools.demo import PROJECT_ROOT, crawl_command, crawl_env
+from crawler.devtools.sampleserver import Reply, SampleSite
 from crawler.store.dedupe import LOG, SEQ
 from tests.conftest import write_registry
 from tests.data.syndication import (

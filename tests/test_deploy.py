@@ -41,8 +41,8 @@ def test_compose_file_is_production_shaped():
 
 
 def test_builtin_schedule_covers_every_enabled_site():
+    from crawler.commands.schedule import load_schedule
     from crawler.registry import load_registry
-    from crawler.schedule import load_schedule
 
     schedule = load_schedule(ROOT / "crawler" / "schedule.yaml")
     scheduled = [site for job in schedule.jobs for site in job.sites]
@@ -67,7 +67,7 @@ def test_akhbar_crawl_works_outside_the_project(tmp_path, mongo_uri, db, sample_
         [
             sys.executable,
             "-m",
-            "crawler.cli",
+            "crawler.commands",
             "crawl",
             "-a",
             f"urls={sada.base_url}/",
@@ -89,7 +89,7 @@ def test_akhbar_crawl_works_outside_the_project(tmp_path, mongo_uri, db, sample_
 def test_demo_prints_its_summary(mongo_uri, db):
     env = {**os.environ, "MONGO_URI": mongo_uri, "MONGO_DATABASE": db.name}
     done = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "demo"],
+        [sys.executable, "-m", "crawler.commands", "demo"],
         cwd=ROOT,
         env=env,
         capture_output=True,

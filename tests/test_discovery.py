@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from parsel import Selector
 
-from crawler.demo import SAMPLE_ROOT
-from crawler.discovery import (
+from crawler.devtools.demo import SAMPLE_ROOT
+from crawler.extract.discovery import (
     NotXmlError,
     feed_links,
     page_number,

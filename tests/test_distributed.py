@@ -11,7 +11,7 @@ import time
 import pytest
 import redis
 
-from crawler.demo import PROJECT_ROOT, crawl_command, crawl_env
+from crawler.devtools.demo import PROJECT_ROOT, crawl_command, crawl_env
 from tests.conftest import write_registry
 from tests.data.generated_site import GeneratedSite
 
@@ -58,7 +58,7 @@ def test_two_workers_share_one_crawl(mongo_uri, db, tmp_path, redis_url):
         path = write_registry(tmp_path, {"sites": [site]})
         env = {**crawl_env(), "REDIS_URL": redis_url}
         enqueue = subprocess.run(
-            [sys.executable, "-m", "crawler.cli", "enqueue", "--sites", str(path)],
+            [sys.executable, "-m", "crawler.commands", "enqueue", "--sites", str(path)],
             cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert enqueue.returncode == 0, enqueue.stderr[-2000:]
@@ -90,7 +90,7 @@ def test_two_workers_share_one_crawl(mongo_uri, db, tmp_path, redis_url):
 def test_enqueue_without_redis_says_so(tmp_path):
     env = {k: v for k, v in crawl_env().items() if k != "REDIS_URL"}
     done = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "enqueue"],
+        [sys.executable, "-m", "crawler.commands", "enqueue"],
         cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 2

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from parsel import Selector
 from scrapy.http import HtmlResponse
 
-from crawler.demo import SAMPLE_ROOT
+from crawler.devtools.demo import SAMPLE_ROOT
 from crawler.extract.article import (
     classify_page,
     extract_article,
@@ -16,7 +16,7 @@ from crawler.extract.article import (
     text_stats,
 )
 from crawler.extract.metadata import extract_metadata
-from crawler.urls import same_site
+from crawler.extract.urls import same_site
 
 BASE = "https://news.example"
 PARAGRAPH = (

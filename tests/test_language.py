@@ -6,7 +6,7 @@ import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from crawler.language import detect_language, text_sample
+from crawler.text.language import detect_language, text_sample
 from pipelines.language import LanguagePipeline
 from tests.data.language_snippets import SNIPPETS
 

@@ -9,10 +9,10 @@ import time
 import pytest
 from bson import ObjectId
 
-from crawler.dedupe import fingerprint, signature_bytes
-from crawler.demo import PROJECT_ROOT, crawl_command, crawl_env
-from crawler.sampleserver import Reply, SampleSite
-from crawler.stats import site_flag
+from crawler.devtools.demo import PROJECT_ROOT, crawl_command, crawl_env
+from crawler.devtools.sampleserver import Reply, SampleSite
+from crawler.runtime.stats import site_flag
+from crawler.text.fingerprint import fingerprint, signature_bytes
 from tests.conftest import interrupt_when, write_registry
 from tests.data.generated_site import GeneratedSite
 

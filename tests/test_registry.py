@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from crawler.devtools.sampleserver import SampleSite
 from crawler.registry import DEFAULT_REGISTRY, RegistryError, load_registry, parse_registry
-from crawler.sampleserver import SampleSite
-from crawler.topic import TOPICS
+from crawler.text.topic import TOPICS
 from tests.conftest import run_crawl, write_registry
 
 

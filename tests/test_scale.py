@@ -14,8 +14,8 @@ from contextlib import ExitStack
 from bson import json_util
 from pymongo import MongoClient
 
-from crawler.demo import PROJECT_ROOT, crawl_command, crawl_env
-from crawler.localdb import FerretDB
+from crawler.devtools.demo import PROJECT_ROOT, crawl_command, crawl_env
+from crawler.devtools.localdb import FerretDB
 from tests.conftest import interrupt_when, write_registry
 from tests.data.generated_site import GeneratedSite
 from tests.data.news_site import news_sites, serve

@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import yaml
 
-from crawler.demo import PROJECT_ROOT, crawl_env
-from crawler.schedule import ScheduleError, load_schedule
+from crawler.commands.schedule import ScheduleError, load_schedule
+from crawler.devtools.demo import PROJECT_ROOT, crawl_env
 from tests.conftest import interrupt_when, write_registry
 from tests.data.generated_site import GeneratedSite
 
@@ -29,7 +29,7 @@ def write_schedule(tmp_path, registry, **job) -> str:
 
 def akhbar(*args: str, mongo_uri: str, database: str) -> list[str]:
     return [
-        sys.executable, "-m", "crawler.cli", *args, "--mongo-uri", mongo_uri, "--database", database,
+        sys.executable, "-m", "crawler.commands", *args, "--mongo-uri", mongo_uri, "--database", database,
     ]  # fmt: skip
 
 

@@ -12,8 +12,8 @@ from bson import json_util
 from scrapy.utils.test import get_crawler
 
 from crawler import settings as akhbar_settings
-from crawler.db import safe_key, sanitize
-from crawler.localdb import FerretDB
+from crawler.devtools.localdb import FerretDB
+from crawler.store.schema import safe_key, sanitize
 from pipelines.mongo import MongoPipeline
 from pipelines.validate import InvalidArticle, ValidatePipeline
 

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from scrapy.utils.test import get_crawler
 
-from crawler.topic import SECTION_TOPICS, TOPICS, content_topic, keywords, site_topic
+from crawler.text.topic import SECTION_TOPICS, TOPICS, content_topic, keywords, site_topic
 from pipelines.topic import TopicPipeline
 from tests.data.topic_articles import ARTICLES
 

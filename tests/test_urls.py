@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.urls import canonical_url, is_tracking_param, same_site, site_scope, url_key
+from crawler.extract.urls import canonical_url, is_tracking_param, same_site, site_scope, url_key
 
 AKHBAR = "https://example.com/%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1"  # /أخبار
 

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from scrapy.utils.test import get_crawler
 
-from crawler.pages import analyze_page
-from crawler.workers import Workers
+from crawler.extract.pages import analyze_page
+from crawler.runtime.workers import Workers
 from tests.data.news_site import news_sites
 
 UTC = ZoneInfo("UTC")

@@ -15,10 +15,10 @@ import trafilatura
 from lxml import etree
 from parsel import Selector, SelectorList
 
-from crawler.extract.dates import check_date, parse_date
 from crawler.extract.metadata import PageMeta, extract_metadata
+from crawler.extract.urls import canonical_url, same_site, url_host
 from crawler.registry import is_xpath
-from crawler.urls import canonical_url, same_site, url_host
+from crawler.text.dates import check_date, parse_date
 
 # Paths of pages that list articles rather than being one: followed, never stored.
 LISTING_PATH = re.compile(

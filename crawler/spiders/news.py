@@ -24,21 +24,21 @@ from scrapy.http import HtmlResponse, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.botwall import looks_like_bot_wall
-from crawler.browser import render_meta
-from crawler.discovery import (
+from crawler.extract.botwall import looks_like_bot_wall
+from crawler.extract.discovery import (
     NotXmlError,
     parse_xml_document,
     sitemaps_from_robots,
 )
-from crawler.distributed import use_redis
+from crawler.extract.pages import BOT_WALL, PageAnalysis, analyze_page
+from crawler.extract.urls import canonical_url, same_site, site_scope, url_host, url_key
 from crawler.items import SCHEMA_VERSION, ArticleItem
-from crawler.pages import BOT_WALL, PageAnalysis, analyze_page
 from crawler.registry import DEFAULT_REGISTRY, RegistryError, Site, load_registry, parse_duration
-from crawler.stats import count
+from crawler.runtime.browser import render_meta
+from crawler.runtime.distributed import use_redis
+from crawler.runtime.stats import count
+from crawler.runtime.workers import Workers
 from crawler.store import DatabaseUnavailable, Store
-from crawler.urls import canonical_url, same_site, site_scope, url_host, url_key
-from crawler.workers import Workers
 
 logger = logging.getLogger(__name__)
 
@@ -385,7 +385,7 @@ class NewsSpider(scrapy.Spider):
     async def parse_page(self, response: Response) -> AsyncIterator[Any]:
         """An HTML page: yield the article if it is one, and follow what it links to.
 
-        The page is analysed in a worker process (`crawler.pages.analyze_page`); this process
+        The page is analysed in a worker process (`crawler.extract.pages.analyze_page`); this process
         only counts, builds the item and schedules the links.
         """
         site = self.sites_by_name[response.meta["site"]]

@@ -27,10 +27,10 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import PyMongoError
 from scrapy import signals
 
-from crawler.db import ARTICLES, BOILERPLATE, CRAWL_RUNS, ensure_indexes, redact_uri
 from crawler.store.articles import URL_LOG, ArticleWriter, StoredArticle
 from crawler.store.boilerplate import BoilerplateBook
 from crawler.store.dedupe import DedupeLog
+from crawler.store.schema import ARTICLES, BOILERPLATE, CRAWL_RUNS, ensure_indexes, redact_uri
 
 logger = logging.getLogger(__name__)
 

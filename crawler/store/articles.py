@@ -33,10 +33,10 @@ from pymongo import InsertOne, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, PyMongoError
 
-from crawler.corpus import derived_fields
+from crawler.extract.urls import canonical_url
 from crawler.items import TRANSIENT_FIELDS
-from crawler.stats import count
-from crawler.urls import canonical_url
+from crawler.runtime.stats import count
+from crawler.store.corpus import derived_fields
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def from_alternate_page(doc: dict[str, Any]) -> bool:
 
 def with_derived(doc: dict[str, Any]) -> dict[str, Any]:
     """`doc` with its query fields (`search_text`, `published_day`), computed while the body's
-    folded form is still memoized (see `crawler.normalize.matching_form`); the writer keeps them."""
+    folded form is still memoized (see `crawler.text.normalize.matching_form`); the writer keeps them."""
     doc.update(derived_fields(doc))
     return doc
 

@@ -27,9 +27,9 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from crawler.boilerplate import form_key, should_learn
-from crawler.cleaning import SiteKnowledge
-from crawler.normalize import matching_form
+from crawler.text.boilerplate import form_key, should_learn
+from crawler.text.cleaning import SiteKnowledge
+from crawler.text.normalize import matching_form
 
 logger = logging.getLogger(__name__)
 

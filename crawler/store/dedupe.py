@@ -39,7 +39,7 @@ from bson import ObjectId
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from crawler.dedupe import (
+from crawler.text.fingerprint import (
     NUM_PERM,
     Fingerprint,
     band_matrix,

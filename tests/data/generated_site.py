@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from crawler.sampleserver import Reply, SampleSite
+from crawler.devtools.sampleserver import Reply, SampleSite
 from tests.data.topic_articles import ARTICLES
 
 VOCABULARY = " ".join(text for _, _, text in ARTICLES).split()

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from crawler.sampleserver import Reply, SampleSite
+from crawler.devtools.sampleserver import Reply, SampleSite
 from tests.data.topic_articles import ARTICLES
 
 VOCABULARY = " ".join(text for _, _, text in ARTICLES).split()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crawler.sampleserver import Reply
+from crawler.devtools.sampleserver import Reply
 from tests.data.topic_articles import ARTICLES
 
 SITE_NAME = "نافذة الشرق"

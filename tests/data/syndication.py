@@ -262,7 +262,7 @@ def pair_counts(threshold: float) -> tuple[int, int, int]:
     third over the second."""
     import itertools
 
-    from crawler.dedupe import band_keys, estimated_jaccard, minhash_signature
+    from crawler.text.fingerprint import band_keys, estimated_jaccard, minhash_signature
 
     signatures = [(name, minhash_signature(text)) for name, text in corpus()]
     found = expected = correct = 0

@@ -1,6 +1,6 @@
 """Labelled Arabic articles for the topic classifier's tests (title, body, topic).
 
-Written after the lexicons in crawler/topic.py and never used to build them.
+Written after the lexicons in crawler/text/topic.py and never used to build them.
 """
 
 ARTICLES = [

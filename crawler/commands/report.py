@@ -26,8 +26,8 @@ from arabic_reshaper import reshape
 from bidi import get_display
 from matplotlib.ticker import MaxNLocator
 
-from crawler.corpus import Filters, corpus_stats
-from crawler.db import ARTICLES
+from crawler.store.corpus import Filters, corpus_stats
+from crawler.store.schema import ARTICLES
 
 FONT = "DejaVu Sans"
 TOPICS_AR = {

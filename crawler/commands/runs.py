@@ -8,7 +8,7 @@ from typing import Any
 
 from pymongo import DESCENDING, MongoClient
 
-from crawler.db import CRAWL_RUNS
+from crawler.store.schema import CRAWL_RUNS
 
 
 def last_runs(uri: str, database: str, limit: int = 20, timeout_ms: int = 5000) -> list[dict]:

@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from parsel import Selector
 
-from crawler.extract.dates import parse_date
+from crawler.text.dates import parse_date
 
 FEED_TYPES = (
     "application/rss+xml",

@@ -15,8 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from crawler.corpus import Filters
-from crawler.db import ARTICLES
+from crawler.store.corpus import Filters
+from crawler.store.schema import ARTICLES
 
 DEFAULT_FIELDS = [
     "url", "site", "domain", "title", "description", "body", "authors", "published_at",

@@ -15,7 +15,7 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
-from crawler.stats import count, site_counts
+from crawler.runtime.stats import count, site_counts
 
 BLOCKING = (
     "fetch_error/http_401",
@@ -39,7 +39,7 @@ CHECK_SETTINGS = {
         "pipelines.validate.ValidatePipeline": 100,
         "pipelines.language.LanguagePipeline": 300,
         "pipelines.topic.TopicPipeline": 400,
-        "crawler.checks.CheckPipeline": 900,
+        "crawler.commands.check_sites.CheckPipeline": 900,
     },
 }
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from crawler.normalize import compact_form, matching_form, storage_line
+from crawler.text.normalize import compact_form, matching_form, storage_line
 
 # A separator between a headline and the site name: spaced dashes, bars, bullets, double colons,
 # guillemets. A plain colon is not one: Arabic headlines quote speakers with it ("الوزير: ...").

@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         return _runs(known)
     if known.command == "enqueue":
         return _enqueue(known)
-    from crawler.demo import main as demo
+    from crawler.devtools.demo import main as demo
 
     return demo([])
 
@@ -148,8 +148,8 @@ def _analyst(args: argparse.Namespace) -> int:
     from pymongo import MongoClient
     from pymongo.errors import PyMongoError
 
-    from crawler import analyst
-    from crawler.db import redact_uri
+    from crawler.commands import analyst
+    from crawler.store.schema import redact_uri
 
     uri, database = _database(args)
     client = MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000)
@@ -179,7 +179,7 @@ def _database(args: argparse.Namespace) -> tuple[str, str]:
 def _schedule(args: argparse.Namespace) -> int:
     import logging
 
-    from crawler.schedule import ScheduleError, Scheduler, load_schedule
+    from crawler.commands.schedule import ScheduleError, Scheduler, load_schedule
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s"
@@ -196,8 +196,8 @@ def _schedule(args: argparse.Namespace) -> int:
 def _runs(args: argparse.Namespace) -> int:
     from pymongo.errors import PyMongoError
 
-    from crawler.db import redact_uri
-    from crawler.runs import last_runs, render_json, render_table
+    from crawler.commands.runs import last_runs, render_json, render_table
+    from crawler.store.schema import redact_uri
 
     uri, database = _database(args)
     try:
@@ -210,8 +210,8 @@ def _runs(args: argparse.Namespace) -> int:
 
 
 def _enqueue(args: argparse.Namespace) -> int:
-    from crawler.distributed import enqueue_sites
     from crawler.registry import RegistryError
+    from crawler.runtime.distributed import enqueue_sites
 
     try:
         pushed = enqueue_sites(args.sites, args.site)
@@ -224,7 +224,7 @@ def _enqueue(args: argparse.Namespace) -> int:
 
 
 def _check_sites(args: argparse.Namespace) -> int:
-    from crawler.checks import render_json, render_table, run_checks
+    from crawler.commands.check_sites import render_json, render_table, run_checks
     from crawler.registry import RegistryError
 
     overrides = dict(item.split("=", 1) for item in args.settings if "=" in item)

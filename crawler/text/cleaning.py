@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from crawler.boilerplate import candidate_lines, strip_boilerplate
-from crawler.extract.authors import clean_authors
-from crawler.extract.titles import clean_title, title_affixes
-from crawler.normalize import matching_form, storage_line, storage_paragraphs
+from crawler.text.boilerplate import candidate_lines, strip_boilerplate
+from crawler.text.bylines import clean_authors
+from crawler.text.normalize import matching_form, storage_line, storage_paragraphs
+from crawler.text.titles import clean_title, title_affixes
 
 # A page saying it was modified a day before it was published has a wrong modification date.
 MODIFIED_SLACK = timedelta(days=1)

@@ -17,11 +17,11 @@ from pathlib import Path
 import yaml
 from pymongo import MongoClient
 
-from crawler.localdb import FerretDB
-from crawler.sampleserver import SampleSite
+from crawler.devtools.localdb import FerretDB
+from crawler.devtools.sampleserver import SampleSite
 
 SAMPLE_ROOT = Path(__file__).with_name("sample")
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def sample_registry(akhbar_alyawm: str, sada_wp: str) -> dict:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
-from crawler.normalize import matching_form
+from crawler.text.normalize import matching_form
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 # A publication date more than a day in the future is a parsing error or a lie.

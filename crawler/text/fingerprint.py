@@ -1,6 +1,6 @@
 """Exact and near-duplicate detection of article bodies: content hashes, MinHash signatures, LSH bands.
 
-Everything works on the matching normal form of the body (`crawler.normalize.matching_form`), so
+Everything works on the matching normal form of the body (`crawler.text.normalize.matching_form`), so
 diacritics, tatweel, hamza spellings, quote styles and Arabic-Indic digits never make two copies
 of a story look different.
 
@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from crawler.normalize import matching_form, words
+from crawler.text.normalize import matching_form, words
 
 SHINGLE_SIZE = 3
 NUM_PERM = 128

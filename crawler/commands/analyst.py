@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from crawler.corpus import Filters, corpus_stats, migrate, parse_day, search, snippet
+from crawler.store.corpus import Filters, corpus_stats, migrate, parse_day, search, snippet
 
 
 def filters_from(args: argparse.Namespace) -> Filters:
@@ -94,14 +94,14 @@ def run(args: argparse.Namespace, db) -> int:
         print(f"{len(hits)} articles")
         return 0
     if args.command == "export":
-        from crawler.export import export
+        from crawler.commands.export import export
 
         fields = [f.strip() for f in args.fields.split(",")] if args.fields else None
         n = export(db, Path(args.out), args.format, filters, fields, bom=args.bom)
         print(f"{n} articles written to {args.out}", file=sys.stderr)
         return 0
     if args.command == "report":
-        from crawler.report import build_report
+        from crawler.commands.report import build_report
 
         page = build_report(db, Path(args.out), filters, days=args.days)
         print(f"report written to {page}")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from crawler.extract.titles import _is_site_name
-from crawler.normalize import DIACRITICS, compact_form, matching_form, storage_line
+from crawler.text.normalize import DIACRITICS, compact_form, matching_form, storage_line
+from crawler.text.titles import _is_site_name
 
 
 def _variants(pattern: str) -> str:

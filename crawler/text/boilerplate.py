@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from crawler.normalize import matching_form
+from crawler.text.normalize import matching_form
 
 # Paragraphs longer than this are never boilerplate candidates: site furniture is short.
 MAX_CANDIDATE_CHARS = 300

@@ -1,7 +1,7 @@
 """What one HTML page holds: article or listing, the article's fields, the links to follow.
 
 A pure function of the page's bytes and the site's extraction settings, so the crawl can run it
-in a worker process (`crawler.workers`) while its own process fetches, cleans and stores.
+in a worker process (`crawler.runtime.workers`) while its own process fetches, cleans and stores.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from scrapy.utils.response import get_base_url
 from w3lib.html import strip_html5_whitespace
 from w3lib.url import safe_url_string
 
-from crawler.botwall import looks_like_bot_wall
-from crawler.discovery import feed_links, pagination_links
 from crawler.extract.article import (
     ExtractedArticle,
     Verdict,
@@ -29,6 +27,8 @@ from crawler.extract.article import (
     extract_article,
     text_stats,
 )
+from crawler.extract.botwall import looks_like_bot_wall
+from crawler.extract.discovery import feed_links, pagination_links
 from crawler.extract.metadata import extract_metadata
 
 BOT_WALL = "bot_wall"  # the verdict's reason on a challenge page

@@ -38,8 +38,8 @@ import yaml
 from pymongo import MongoClient
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from crawler.db import CRAWL_RUNS
 from crawler.registry import DEFAULT_REGISTRY, RegistryError, load_registry, parse_duration
+from crawler.store.schema import CRAWL_RUNS
 
 logger = logging.getLogger("akhbar.schedule")
 
@@ -271,7 +271,7 @@ class Scheduler:
             command += ["-s", f"{name}={value}"]
         command += job.args
         env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
-        process = subprocess.Popen(command, cwd=Path(__file__).resolve().parent.parent, env=env)
+        process = subprocess.Popen(command, cwd=Path(__file__).resolve().parents[2], env=env)
         logger.info(
             "Job %s started: run %s (pid %d), sites %s",
             job.name,

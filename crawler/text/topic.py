@@ -1,7 +1,7 @@
 """Topic of an article: the site's own section first, a transparent lexicon classifier otherwise,
 and the article's salient keywords.
 
-Everything works on the matching normal form (`crawler.normalize`); nothing is downloaded.
+Everything works on the matching normal form (`crawler.text.normalize`); nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
-from crawler.normalize import matching_form, words
+from crawler.text.normalize import matching_form, words
 
 TOPICS = (
     "politics",

@@ -16,9 +16,9 @@ from typing import Any
 from pymongo import DESCENDING, UpdateOne
 from pymongo.errors import OperationFailure
 
-from crawler.db import ARTICLE_INDEXES, ARTICLES, CRAWL_RUNS, TEXT_INDEX
 from crawler.items import SCHEMA_VERSION
-from crawler.normalize import matching_form, words
+from crawler.store.schema import ARTICLE_INDEXES, ARTICLES, CRAWL_RUNS, TEXT_INDEX
+from crawler.text.normalize import matching_form, words
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ def has_text_index(db) -> bool:
 def migrate(db, batch: int = 50) -> int:
     """Add the derived fields to articles stored without them (idempotent); the number changed."""
     collection = db[ARTICLES]
-    # The indexes this schema version brought, one per command (see `crawler.db.ensure_indexes`).
+    # The indexes this schema version brought, one per command (see `crawler.store.schema.ensure_indexes`).
     collection.create_indexes([m for m in ARTICLE_INDEXES if m.document["name"] == "published_day"])
     ensure_search_index(db)
     todo = collection.find(
