@@ -10,6 +10,20 @@ import scrapy
 
 SCHEMA_VERSION = 2  # 2: search_text and published_day stored for analysts
 
+# The values of `topic` (the taxonomy of DESIGN.md); `other` when no topic fits.
+TOPICS = (
+    "politics",
+    "economy",
+    "sports",
+    "technology",
+    "health",
+    "culture",
+    "science",
+    "religion",
+    "society",
+    "other",
+)
+
 
 class ArticleItem(scrapy.Item):
     """One article page, as stored in the `articles` collection."""

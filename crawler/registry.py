@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from parsel import Selector
 
-from crawler.text.topic import TOPICS
+from crawler.items import TOPICS
 
 DEFAULT_REGISTRY = Path(__file__).with_name("sites.yaml")
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from crawler.devtools.demo import PROJECT_ROOT, crawl_command, crawl_env
 from crawler.devtools.sampleserver import Reply, SampleSite
-from crawler.text.topic import TOPICS
+from crawler.items import TOPICS
 from tests.conftest import interrupt_when, write_registry
 from tests.data.topic_articles import ARTICLES as TOPIC_ARTICLES
 

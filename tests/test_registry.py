@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from crawler.devtools.sampleserver import SampleSite
+from crawler.items import TOPICS
 from crawler.registry import DEFAULT_REGISTRY, RegistryError, load_registry, parse_registry
-from crawler.text.topic import TOPICS
 from tests.conftest import run_crawl, write_registry
 
 

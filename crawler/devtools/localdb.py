@@ -65,6 +65,7 @@ class FerretDB:
             "--handler=sqlite",
             f"--sqlite-url=file:{self.data_dir}/",
             f"--listen-addr=127.0.0.1:{self.port}",
+            f"--state-dir={self.data_dir}",  # else a state.json lands in the working directory
             "--telemetry=disable",
             "--debug-addr=-",
             "--log-level=" + os.environ.get("FERRETDB_LOG_LEVEL", "error") + "",
