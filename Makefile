@@ -8,7 +8,7 @@ FERRETDB_VERSION := v1.24.2
 FERRETDB_BIN ?= $(HOME)/.cache/akhbar/ferretdb-$(FERRETDB_VERSION)
 export FERRETDB_BIN
 
-.PHONY: install ferretdb chromium redis test lint format demo bench bench-crawl clean
+.PHONY: install ferretdb chromium redis test test-unit lint format demo bench bench-crawl clean
 
 install: $(VENV)/.installed
 
@@ -60,8 +60,13 @@ format: install
 test: install ferretdb chromium redis lint
 	$(BIN)/pytest
 
+# The fast loop: every test that needs no database server, browser, Redis or crawl subprocess
+# (those are marked `integration`); nothing is built. `make test` runs them all.
+test-unit: install
+	$(BIN)/pytest -m "not integration"
+
 demo: install ferretdb chromium
-	$(BIN)/python -m crawler.devtools.demo
+	$(BIN)/akhbar demo
 
 bench: install ferretdb
 	$(BIN)/python -m bench.extract_bench

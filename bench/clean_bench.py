@@ -18,9 +18,9 @@ from pathlib import Path
 from pymongo import MongoClient
 
 from bench.figures import median_p95
-from crawler.devtools.localdb import FerretDB
 from crawler.devtools.sampleserver import SampleSite
 from crawler.extract.article import main_text
+from crawler.store.local import FerretDB
 from crawler.text.boilerplate import line_key
 from crawler.text.cleaning import SiteKnowledge, clean_article
 from crawler.text.titles import site_names

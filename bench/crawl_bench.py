@@ -39,12 +39,12 @@ import numpy as np
 from pymongo import AsyncMongoClient, MongoClient
 
 from crawler.devtools.demo import PROJECT_ROOT, crawl_command, crawl_env
-from crawler.devtools.localdb import FerretDB
 from crawler.items import SCHEMA_VERSION
 from crawler.store.articles import URL_LOG, url_entry
 from crawler.store.boilerplate import counts_id
 from crawler.store.corpus import derived_fields
 from crawler.store.dedupe import LOG, SEQ, seq_id
+from crawler.store.local import FerretDB
 from crawler.store.schema import BOILERPLATE, CRAWL_RUNS, ensure_indexes
 from crawler.text.fingerprint import NUM_PERM, story_id_for
 from tests.data.news_site import VOCABULARY, news_sites, serve

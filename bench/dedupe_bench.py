@@ -22,8 +22,8 @@ import numpy as np
 from pymongo import AsyncMongoClient
 
 from bench.figures import median_p95
-from crawler.devtools.localdb import FerretDB
 from crawler.store.dedupe import LOG, SEQ, DedupeLog, seq_id
+from crawler.store.local import FerretDB
 from crawler.text.fingerprint import (
     NUM_PERM,
     band_keys,

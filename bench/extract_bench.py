@@ -18,9 +18,9 @@ from scrapy.utils.test import get_crawler
 from bench.figures import median_p95
 from crawler import settings as akhbar_settings
 from crawler.devtools.demo import SAMPLE_ROOT
-from crawler.devtools.localdb import FerretDB
 from crawler.extract.article import classify_page, extract_article, text_stats
 from crawler.extract.metadata import extract_metadata
+from crawler.store.local import FerretDB
 from pipelines.mongo import MongoPipeline
 
 PAGES = [

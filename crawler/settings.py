@@ -155,7 +155,8 @@ DISTRIBUTED_IDLE_CLOSE = _env(
 )  # idle seconds before a worker exits; 0: never
 
 # MongoDB sink.
-MONGO_URI = _env("MONGO_URI", "mongodb://localhost:27017")
+# Unset: the managed local store (a FerretDB akhbar starts on demand; see `akhbar db`).
+MONGO_URI = _env("MONGO_URI", "")
 MONGO_DATABASE = _env("MONGO_DATABASE", "akhbar")
 MONGO_BATCH_SIZE = _env("MONGO_BATCH_SIZE", 100)  # documents per bulk write
 MONGO_FLUSH_INTERVAL = _env(

@@ -21,8 +21,23 @@ from crawler.devtools.demo import (
     crawl_env,
     sample_registry,
 )
-from crawler.devtools.localdb import FerretDB
 from crawler.devtools.sampleserver import SampleSite
+from crawler.store.local import FerretDB, LocalStore
+
+
+@pytest.fixture(scope="session", autouse=True)
+def local_store_home(tmp_path_factory):
+    """The managed local store of this test session, never the user's own (`AKHBAR_HOME`): a
+    command run without MONGO_URI starts it here, and it is stopped at the end."""
+    home = tmp_path_factory.mktemp("akhbar-home")
+    previous = os.environ.get("AKHBAR_HOME")
+    os.environ["AKHBAR_HOME"] = str(home)
+    yield home
+    LocalStore(home).stop()
+    if previous is None:
+        os.environ.pop("AKHBAR_HOME", None)
+    else:
+        os.environ["AKHBAR_HOME"] = previous
 
 
 @pytest.fixture(scope="session")
@@ -117,3 +132,14 @@ def sample_registry_for(sample_sites):
     """The demo registry pointing at this test's sample sites."""
     alyawm, sada = sample_sites
     return sample_registry(alyawm.base_url, sada.base_url)
+
+
+# Tests that use these need the database server (and most of them a crawl in a subprocess):
+# marked `integration`, so `make test-unit` can leave them out.
+INTEGRATION_FIXTURES = {"mongo_uri", "db", "crawl"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)

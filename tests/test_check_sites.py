@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from crawler.commands.check_sites import judge
 from crawler.devtools.demo import PROJECT_ROOT, SAMPLE_ROOT, crawl_env
 from crawler.devtools.sampleserver import Reply, SampleSite
@@ -55,6 +57,7 @@ def check(tmp_path, registry: dict) -> tuple[int, dict[str, dict]]:
     return done.returncode, {r["site"]: r for r in json.loads(done.stdout)}
 
 
+@pytest.mark.integration
 def test_check_sites_reports_each_case(tmp_path):
     forbidden = {
         "/": Reply(status=403, body=b"<html><body>Access denied</body></html>"),
@@ -120,6 +123,7 @@ def test_judge_unreachable_and_robots():
     assert disallowed.verdict == "robots_disallow" and not disallowed.robots_allows
 
 
+@pytest.mark.integration
 def test_invalid_registry_is_one_clear_line(tmp_path):
     path = write_registry(tmp_path, {"sites": [{"name": "x", "base_url": "ftp://x/"}]})
     done = subprocess.run(

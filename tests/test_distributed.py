@@ -87,6 +87,7 @@ def test_two_workers_share_one_crawl(mongo_uri, db, tmp_path, redis_url):
     assert sum(shares) == 200 and min(shares) > 0, shares
 
 
+@pytest.mark.integration
 def test_enqueue_without_redis_says_so(tmp_path):
     env = {k: v for k, v in crawl_env().items() if k != "REDIS_URL"}
     done = subprocess.run(

@@ -11,11 +11,12 @@ import subprocess
 import time
 from contextlib import ExitStack
 
+import pytest
 from bson import json_util
 from pymongo import MongoClient
 
 from crawler.devtools.demo import PROJECT_ROOT, crawl_command, crawl_env
-from crawler.devtools.localdb import FerretDB
+from crawler.store.local import FerretDB
 from tests.conftest import interrupt_when, write_registry
 from tests.data.generated_site import GeneratedSite
 from tests.data.news_site import news_sites, serve
@@ -59,6 +60,7 @@ def test_a_thousand_articles_are_each_stored_once(crawl, db, tmp_path):
     assert "akhbar/browser/started" not in run["stats"], "no site needed the browser"
 
 
+@pytest.mark.integration
 def test_a_stalled_database_holds_the_crawl_back_and_a_stop_loses_nothing(tmp_path):
     """The database stops answering mid-crawl (SIGSTOP): articles queue up to MONGO_QUEUE_SIZE and
     the crawl waits instead of piling them up; Ctrl-C then ends it within the close timeout, and

@@ -12,7 +12,7 @@ from bson import json_util
 from scrapy.utils.test import get_crawler
 
 from crawler import settings as akhbar_settings
-from crawler.devtools.localdb import FerretDB
+from crawler.store.local import FerretDB
 from crawler.store.schema import safe_key, sanitize
 from pipelines.mongo import MongoPipeline
 from pipelines.validate import InvalidArticle, ValidatePipeline
@@ -154,6 +154,7 @@ def test_partial_batches_are_flushed_on_the_interval(mongo_uri, db, tmp_path):
     assert asyncio.run(scenario()), "a partial batch reached the database before close"
 
 
+@pytest.mark.integration
 def test_batch_is_kept_on_disk_when_the_database_goes_away(tmp_path):
     server = FerretDB().start()
 

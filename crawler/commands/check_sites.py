@@ -7,8 +7,10 @@ robots_disallow, empty_feed, layout_changed, no_articles. Nothing is written to 
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -182,3 +184,29 @@ def render_table(reports: list[SiteReport]) -> str:
 def render_json(reports: list[SiteReport]) -> str:
     """The reports as a JSON list, for machines."""
     return json.dumps([asdict(r) for r in reports], ensure_ascii=False, indent=2)
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sites", help="registry file (default: the built-in crawler/sites.yaml)")
+    parser.add_argument("--site", action="append", default=[], help="only this site (repeatable)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+        help="override a setting, as with scrapy crawl",
+    )  # fmt: skip
+
+
+def run(args: argparse.Namespace) -> int:
+    from crawler.registry import RegistryError
+
+    overrides = dict(item.split("=", 1) for item in args.settings if "=" in item)
+    try:
+        reports = run_checks(args.sites, args.site, overrides)
+    except (RegistryError, RuntimeError) as exc:
+        print(f"akhbar check-sites: {exc}", file=sys.stderr)
+        return 2
+    print(render_json(reports) if args.json else render_table(reports))
+    return 0 if all(r.verdict == "ok" for r in reports) else 1

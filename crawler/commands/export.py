@@ -6,6 +6,7 @@ tags, keywords, alternate_urls) are JSON arrays in JSONL, lists in Parquet, and 
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import sys
@@ -15,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from crawler.commands.options import database_options, filter_options, filters_from, on_database
 from crawler.store.corpus import Filters
 from crawler.store.schema import ARTICLES
 
@@ -163,3 +165,28 @@ def export(
     if fmt == "csv":
         return write_csv(rows, path, fields, bom)
     return write_parquet(rows, path, fields)
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=list(FORMATS), required=True)
+    parser.add_argument("--out", required=True, help="the file to write")
+    parser.add_argument("--fields", help="comma-separated fields (default: every article field)")
+    parser.add_argument(
+        "--bom", action="store_true", help="CSV with a UTF-8 byte-order mark (Excel)"
+    )
+    filter_options(parser)
+    database_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    fields = [f.strip() for f in args.fields.split(",")] if args.fields else None
+
+    def action(db) -> int:
+        n = export(db, Path(args.out), args.format, filters_from(args), fields, bom=args.bom)
+        print(f"{n} articles written to {args.out}", file=sys.stderr)
+        return 0
+
+    return on_database(args, action)

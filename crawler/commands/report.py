@@ -10,6 +10,7 @@ visual order with python-bidi first (decided by measuring, see `_lays_out_arabic
 
 from __future__ import annotations
 
+import argparse
 import base64
 import functools
 import html
@@ -26,6 +27,7 @@ from arabic_reshaper import reshape
 from bidi import get_display
 from matplotlib.ticker import MaxNLocator
 
+from crawler.commands.options import database_options, filter_options, filters_from, on_database
 from crawler.store.corpus import Filters, corpus_stats
 from crawler.store.schema import ARTICLES
 
@@ -213,3 +215,25 @@ table{{border-collapse:collapse;margin:1em 0}} td,th{{border:1px solid #ccc;padd
 <div dir="ltr">{_table(stats["by_site"], "site")}{_table(stats["by_topic"], "topic")}{_table(stats["by_language"], "language")}</div>
 </body></html>
 """
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out", default="akhbar-report", help="directory for report.html and its PNGs "
+        "(default: ./akhbar-report)",
+    )  # fmt: skip
+    parser.add_argument("--days", type=int, default=14)
+    filter_options(parser)
+    database_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    def action(db) -> int:
+        page = build_report(db, Path(args.out), filters_from(args), days=args.days)
+        print(f"report written to {page}")
+        return 0
+
+    return on_database(args, action)

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from datetime import datetime
 from typing import Any
 
-from pymongo import DESCENDING, MongoClient
+from pymongo import DESCENDING
 
+from crawler.commands.options import database_options, on_database
 from crawler.store.schema import CRAWL_RUNS
-
-
-def last_runs(uri: str, database: str, limit: int = 20, timeout_ms: int = 5000) -> list[dict]:
-    """The `limit` most recent runs, newest first."""
-    client = MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=timeout_ms)
-    try:
-        cursor = client[database][CRAWL_RUNS].find({}, {"stats": 0})
-        return list(cursor.sort("started_at", DESCENDING).limit(limit))
-    finally:
-        client.close()
 
 
 def _cell(value: Any, width: int) -> str:
@@ -71,3 +63,23 @@ def render_table(runs: list[dict]) -> str:
 def render_json(runs: list[dict]) -> str:
     """The runs as a JSON array (dates in ISO 8601)."""
     return json.dumps(runs, ensure_ascii=False, indent=2, default=str)
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-n", "--limit", type=int, default=20, help="how many (default 20)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    database_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    def action(db) -> int:
+        runs = list(
+            db[CRAWL_RUNS].find({}, {"stats": 0}).sort("started_at", DESCENDING).limit(args.limit)
+        )
+        print(render_json(runs) if args.json else render_table(runs))
+        return 0
+
+    return on_database(args, action)

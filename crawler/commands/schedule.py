@@ -21,6 +21,7 @@ flight and store what they have), locks are released, and it exits 0.
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import signal
@@ -38,7 +39,9 @@ import yaml
 from pymongo import MongoClient
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
+from crawler.commands.options import database, database_options
 from crawler.registry import DEFAULT_REGISTRY, RegistryError, load_registry, parse_duration
+from crawler.store.local import LocalServerError
 from crawler.store.schema import CRAWL_RUNS
 
 logger = logging.getLogger("akhbar.schedule")
@@ -265,12 +268,14 @@ class Scheduler:
             sys.executable, "-m", "scrapy", "crawl", "news",
             "-a", f"sites={self.schedule.registry}", "-a", f"site={','.join(job.sites)}",
             "-s", f"AKHBAR_RUN_ID={run_id}", "-s", f"AKHBAR_JOB={job.name}",
-            "-s", f"MONGO_URI={self.uri}", "-s", f"MONGO_DATABASE={self.database}",
+            "-s", f"MONGO_DATABASE={self.database}",
         ]  # fmt: skip
         for name, value in self.crawl_settings.items():
             command += ["-s", f"{name}={value}"]
         command += job.args
-        env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
+        # The URI goes in the environment: on the command line, any local user would read its
+        # password in the process list.
+        env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings", "MONGO_URI": self.uri}
         process = subprocess.Popen(command, cwd=Path(__file__).resolve().parents[2], env=env)
         logger.info(
             "Job %s started: run %s (pid %d), sites %s",
@@ -368,3 +373,27 @@ class Scheduler:
         for name, run in list(self.running.items()):
             del self.running[name]
             self._finish(run, run.process.returncode)
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="the schedule (YAML)")
+    parser.add_argument(
+        "--once", action="store_true", help="run each job once, wait for them, and exit (cron)"
+    )
+    database_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s [%(name)s] %(levelname)s: %(message)s"
+    )
+    try:
+        schedule = load_schedule(args.file)
+        uri, database_name = database(args)
+    except (ScheduleError, LocalServerError) as exc:
+        print(f"akhbar schedule: {exc}", file=sys.stderr)
+        return 2
+    return Scheduler(schedule, uri, database_name).run(once=args.once)

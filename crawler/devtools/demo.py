@@ -1,7 +1,9 @@
 """`make demo`: crawl the bundled offline sample of Arabic news sites into MongoDB and summarize it.
 
-The sample sites are served on 127.0.0.1; the database is a throw-away FerretDB server unless
-`MONGO_URI` is set (then the demo writes to `MONGO_DATABASE`, default `akhbar_demo`).
+The sample sites are served on 127.0.0.1. The articles go to the managed local store (database
+`MONGO_DATABASE`, default `akhbar`), which stays after the demo, so `akhbar stats`, `search`,
+`report` and mongosh show them; with `MONGO_URI` set they go to that server, database
+`MONGO_DATABASE`, default `akhbar_demo`.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from pathlib import Path
 import yaml
 from pymongo import MongoClient
 
-from crawler.devtools.localdb import FerretDB
 from crawler.devtools.sampleserver import SampleSite
+from crawler.store.local import LocalServerError, LocalStore, data_home
 
 SAMPLE_ROOT = Path(__file__).with_name("sample")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -109,12 +111,18 @@ def main(argv: list[str] | None = None) -> int:
     """Serve the sample sites, crawl them into MongoDB, print what was stored."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.parse_args(argv)
-    database = os.environ.get("MONGO_DATABASE") or "akhbar_demo"
+    mongo_uri = os.environ.get("MONGO_URI")
+    if mongo_uri:  # somebody's server: the demo keeps to its own database there
+        database = os.environ.get("MONGO_DATABASE") or "akhbar_demo"
+    else:  # the managed local store, where `akhbar stats` and the others look by default
+        database = os.environ.get("MONGO_DATABASE") or "akhbar"
+        try:
+            mongo_uri = LocalStore().ensure()
+        except LocalServerError as exc:
+            print(f"akhbar demo: {exc}", file=sys.stderr)
+            return 2
+        print(f"Local store at {mongo_uri} (data in {data_home()}; `akhbar db stop` stops it)")
     with ExitStack() as stack:
-        mongo_uri = os.environ.get("MONGO_URI")
-        if not mongo_uri:
-            mongo_uri = stack.enter_context(FerretDB()).uri
-            print(f"Started a local FerretDB server at {mongo_uri}")
         alyawm = stack.enter_context(SampleSite(SAMPLE_ROOT / "akhbar_alyawm"))
         sada = stack.enter_context(SampleSite(SAMPLE_ROOT / "sada_wp"))
         print(f"Serving sample sites at {alyawm.base_url} and {sada.base_url}")

@@ -30,6 +30,7 @@ from scrapy import signals
 from crawler.store.articles import URL_LOG, ArticleWriter, StoredArticle
 from crawler.store.boilerplate import BoilerplateBook
 from crawler.store.dedupe import DedupeLog
+from crawler.store.local import LocalServerError, LocalStore
 from crawler.store.schema import ARTICLES, BOILERPLATE, CRAWL_RUNS, ensure_indexes, redact_uri
 
 logger = logging.getLogger(__name__)
@@ -96,6 +97,11 @@ class Store:
         async with self._lock:
             if self.client is not None:
                 return self.db
+            if not self.uri:
+                try:  # no MONGO_URI: the managed local store, started when it is not running
+                    self.uri = await asyncio.to_thread(LocalStore().ensure)
+                except (LocalServerError, OSError) as exc:
+                    raise DatabaseUnavailable(f"no MONGO_URI and no local store: {exc}") from None
             client = AsyncMongoClient(
                 self.uri,
                 serverSelectionTimeoutMS=self.timeout_ms,
