@@ -55,7 +55,12 @@ REDIRECT_MAX_TIMES = _env("REDIRECT_MAX_TIMES", 5)
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = _env("REMOTE_CONTROL_ENABLED", False)
 LOG_LEVEL = _env("LOG_LEVEL", "INFO")
-EXTENSIONS = {"crawler.runtime.extensions.Progress": 500}
+EXTENSIONS = {
+    "crawler.runtime.extensions.Progress": 500,
+    "crawler.runtime.extensions.RunRecord": 510,
+}
+# Distributed mode (below) is an add-on: it changes the scheduler only when REDIS_URL is set.
+ADDONS = {"crawler.runtime.distributed.Distributed": 100}
 PROGRESS_INTERVAL = _env("PROGRESS_INTERVAL", 60.0)  # seconds between progress lines; 0: none
 FEED_EXPORT_ENCODING = "utf-8"
 

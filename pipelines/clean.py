@@ -16,6 +16,7 @@ from itemadapter import ItemAdapter
 from pymongo.errors import PyMongoError
 from scrapy.exceptions import DropItem
 
+from crawler.runtime.context import RunContext
 from crawler.runtime.stats import count
 from crawler.store import DatabaseUnavailable, Store
 from crawler.store.boilerplate import BoilerplateBook
@@ -81,7 +82,7 @@ class CleanPipeline:
     async def open_spider(self) -> None:
         if not self.learn:
             return
-        sites = [s.name for s in getattr(self.crawler.spider, "sites", [])]
+        sites = RunContext.of(self.crawler).names
         try:
             self.book = await self.store.boilerplate(sites)
         except (PyMongoError, DatabaseUnavailable) as exc:

@@ -10,6 +10,7 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
+from crawler.runtime.context import RunContext
 from crawler.text.language import text_sample
 from crawler.text.topic import content_topic, keywords, site_topic
 
@@ -31,9 +32,8 @@ class TopicPipeline:
         return cls(crawler)
 
     def _topic_map(self, site: str | None) -> dict[str, str]:
-        # The registry entry of the item's site, as the spider loaded it.
-        sites = getattr(self.crawler.spider, "sites_by_name", {})
-        entry = sites.get(site) if site else None
+        # The registry entry of the item's site, as the run loaded it.
+        entry = RunContext.of(self.crawler).sites_by_name.get(site) if site else None
         return entry.topic_map if entry is not None else {}
 
     def process_item(self, item: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -19,6 +20,14 @@ pytestmark = pytest.mark.integration
 
 
 def test_a_wheel_installed_elsewhere_runs_the_demo(tmp_path):
+    # Built from a copy: setuptools leaves a build/ directory where it builds.
+    source = tmp_path / "source"
+    for part in ("crawler", "pipelines"):
+        shutil.copytree(
+            PROJECT_ROOT / part, source / part, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    for part in ("pyproject.toml", "README.md"):
+        shutil.copy(PROJECT_ROOT / part, source / part)
     dist = tmp_path / "dist"
     built = subprocess.run(
         [
@@ -30,7 +39,7 @@ def test_a_wheel_installed_elsewhere_runs_the_demo(tmp_path):
             "-q",
             "-w",
             str(dist),
-            str(PROJECT_ROOT),
+            str(source),
         ],
         capture_output=True,
         text=True,

@@ -12,6 +12,7 @@ from bson import json_util
 from scrapy.utils.test import get_crawler
 
 from crawler import settings as akhbar_settings
+from crawler.runtime.extensions import RunRecord
 from crawler.store.local import FerretDB
 from crawler.store.schema import safe_key, sanitize
 from pipelines.mongo import MongoPipeline
@@ -81,6 +82,8 @@ def test_unsafe_values_are_stored_after_sanitizing(mongo_uri, db, tmp_path):
     async def scenario():
         pipeline = make_pipeline(mongo_uri, db.name, tmp_path)
         await pipeline.open_spider()
+        # The run record, as the extension writes it beside the sink.
+        await RunRecord.from_crawler(pipeline.crawler).spider_opened(pipeline.crawler.spider)
         await pipeline.process_item(
             article(
                 "https://a.example/1", title="عنوان\x00", tags=[["أ", "ب"]], word_count=math.nan

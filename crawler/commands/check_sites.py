@@ -17,6 +17,7 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
+from crawler.runtime.context import RunContext
 from crawler.runtime.stats import count, site_counts
 
 BLOCKING = (
@@ -37,6 +38,7 @@ CHECK_SETTINGS = {
     "DOWNLOAD_TIMEOUT": 20,
     "BROWSER_RENDER_TIMEOUT_MS": 8000,
     "LOG_LEVEL": "WARNING",
+    "EXTENSIONS": {"crawler.runtime.extensions.RunRecord": None},  # a check is not a run
     "ITEM_PIPELINES": {
         "pipelines.validate.ValidatePipeline": 100,
         "pipelines.language.LanguagePipeline": 300,
@@ -165,7 +167,9 @@ def run_checks(
     if crawler.spider is None or process.bootstrap_failed:
         raise RuntimeError("the check could not start (see the error above)")
     stats = crawler.stats.get_stats()
-    return [judge(site.name, site_counts(stats, site.name)) for site in crawler.spider.sites]
+    return [
+        judge(site.name, site_counts(stats, site.name)) for site in RunContext.of(crawler).sites
+    ]
 
 
 def render_table(reports: list[SiteReport]) -> str:

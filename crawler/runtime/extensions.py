@@ -1,16 +1,28 @@
-"""Crawl progress in the log: one line per interval with pages, articles stored, drops and rate.
+"""The crawl's extensions: what operators watch.
 
-Operators tail the log of a long crawl; Scrapy's own LogStats line says nothing about articles.
+`Progress`: one log line per interval with pages, articles stored, drops and rate (operators tail
+the log of a long crawl; Scrapy's own LogStats line says nothing about articles).
+`RunRecord`: one `crawl_runs` document per run, for `akhbar runs`, `akhbar stats` and monitoring.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
+from datetime import UTC, datetime
+from typing import Any
 
+from pymongo.errors import PyMongoError
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
+
+from crawler.runtime.context import RunContext
+from crawler.runtime.stats import FLAG_HELP, site_counts, site_flag
+from crawler.store import DatabaseUnavailable, Store
+from crawler.store.schema import safe_key, sanitize
 
 logger = logging.getLogger(__name__)
 
@@ -69,3 +81,90 @@ class Progress:
 
     def log(self) -> None:
         logger.info(self.line())
+
+
+RUN_RECORD_ORDER = 900  # the store's last closing step: it reports what the others did
+
+
+class RunRecord:
+    """The run's `crawl_runs` document: `running` when the crawl starts; counts, drops, flags and
+    stats when it ends (after every article was written or spooled)."""
+
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+        self.store = Store.of(crawler)
+        self.job = crawler.settings.get("AKHBAR_JOB") or None
+        self.started_at = datetime.now(UTC)
+
+    @classmethod
+    def from_crawler(cls, crawler) -> RunRecord:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        return extension
+
+    async def spider_opened(self, spider) -> None:
+        try:
+            await self.store.open()
+            await self.store.record_run_start(self._start_document(spider.name))
+        except (PyMongoError, DatabaseUnavailable) as exc:
+            logger.error("Could not record the start of crawl run %s: %s", self.store.run_id, exc)
+        self.store.on_close(RUN_RECORD_ORDER, self._record_end)
+
+    async def _record_end(self, reason: str) -> None:
+        try:
+            await self.store.record_run_end(self._end_document(reason))
+        except (PyMongoError, DatabaseUnavailable) as exc:
+            logger.error("Could not record the crawl run %s: %s", self.store.run_id, exc)
+
+    def _start_document(self, spider_name: str) -> dict[str, Any]:
+        return {
+            "spider": spider_name,
+            "sites": RunContext.of(self.crawler).names,
+            "started_at": self.started_at,
+            "status": "running",
+            "host": socket.gethostname(),
+            "pid": os.getpid(),
+            "job": self.job,
+        }
+
+    def _end_document(self, reason: str) -> dict[str, Any]:
+        stats = self.crawler.stats.get_stats()
+        finished = datetime.now(UTC)
+
+        def group(prefix: str) -> dict[str, int]:
+            return {safe_key(k[len(prefix) :]): v for k, v in stats.items() if k.startswith(prefix)}
+
+        drops = group("akhbar/drop/")
+        fetch_errors = group("akhbar/fetch_error/")
+        counts = {
+            "pages": stats.get("akhbar/pages/fetched", 0),
+            "articles_found": stats.get("akhbar/pages/article", 0),
+            "items_scraped": stats.get("item_scraped_count", 0),
+            "stored_new": stats.get("akhbar/stored/new", 0),
+            "stored_updated": stats.get("akhbar/stored/updated", 0),
+            "duplicates": stats.get("akhbar/duplicates", 0),
+            "dropped": sum(drops.values()),
+            "unsaved": stats.get("akhbar/mongo/unsaved", 0),
+            "errors": sum(fetch_errors.values()) + stats.get("log_count/ERROR", 0),
+        }
+        flags = {}
+        run = RunContext.of(self.crawler)
+        # A distributed worker sees only its share of each site: no verdict on the site from it.
+        for site in () if run.distributed else run.sites:
+            flag = site_flag(site_counts(stats, site.name))
+            if flag:
+                flags[safe_key(site.name)] = flag
+                log = logger.info if flag == "nothing_new" else logger.warning
+                log("Site %s flagged: %s (%s)", site.name, flag, FLAG_HELP[flag])
+        return {
+            "finished_at": finished,
+            "duration_s": round((finished - self.started_at).total_seconds(), 3),
+            "status": reason,
+            "counts": counts,
+            "flags": flags,
+            "drops": drops,
+            "fetch_errors": fetch_errors,
+            "stats": sanitize(
+                {k: v for k, v in stats.items() if not isinstance(v, datetime)}
+            ).value,
+        }

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime, timedelta
@@ -17,9 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from protego import Protego
-from pymongo.errors import PyMongoError
-from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -35,10 +32,11 @@ from crawler.extract.urls import canonical_url, same_site, site_scope, url_host,
 from crawler.items import SCHEMA_VERSION, ArticleItem
 from crawler.registry import DEFAULT_REGISTRY, RegistryError, Site, load_registry, parse_duration
 from crawler.runtime.browser import render_meta
-from crawler.runtime.distributed import use_redis
+from crawler.runtime.context import RunContext
+from crawler.runtime.distributed import is_distributed
+from crawler.runtime.incremental import StoredUrls
 from crawler.runtime.stats import count
 from crawler.runtime.workers import Workers
-from crawler.store import DatabaseUnavailable, Store
 
 logger = logging.getLogger(__name__)
 
@@ -93,9 +91,6 @@ class NewsSpider(scrapy.Spider):
         # Links as written in pages, already decided: the same menu, footer and "most read" links
         # on every page of a site are canonicalized once, not once per page.
         self.links_done: set[str] = set()
-        # Incremental runs: URLs (as url_key) of articles already stored, loaded once per run.
-        self.stored_keys: set[str] = set()
-        self.refresh_urls: dict[str, list[str]] = {}
 
     @staticmethod
     def select_sites(sites: str | None, site: str | None, urls: str | None) -> list[Site]:
@@ -135,10 +130,9 @@ class NewsSpider(scrapy.Spider):
                 slots[site.name] = slot
         if slots:
             settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
-        spider.distributed = use_redis(settings)
-        spider.idle_close = settings.getfloat("DISTRIBUTED_IDLE_CLOSE")
-        spider.last_activity = time.monotonic()
-        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
+        # What the stages, extensions and the store may know of this run.
+        spider.distributed = is_distributed(settings)
+        RunContext(tuple(spider.sites), spider.distributed).publish(crawler)
         spider.max_depth = settings.getint("CRAWL_MAX_DEPTH")
         spider.max_pages = settings.getint("CRAWL_MAX_PAGES_PER_SITE")
         spider.max_listing_pages = settings.getint("CRAWL_MAX_LISTING_PAGES")
@@ -155,6 +149,9 @@ class NewsSpider(scrapy.Spider):
             spider.max_age_override = parse_duration(override) if override is not None else None
         except ValueError as exc:
             raise RegistryError(f"-a max_age: {exc}") from None
+        spider.stored = StoredUrls(
+            crawler, spider.sites, refresh=spider.refresh, max_age=spider.max_age_of
+        )
         return spider
 
     def max_age_of(self, site: Site) -> timedelta | None:
@@ -164,18 +161,9 @@ class NewsSpider(scrapy.Spider):
 
     # -- requests -------------------------------------------------------------------------------
 
-    def on_idle(self, spider) -> None:
-        """A distributed worker waits for more work until the queue stayed empty for
-        `DISTRIBUTED_IDLE_CLOSE` seconds (0: forever, as a service)."""
-        if not self.distributed:
-            return
-        if self.idle_close <= 0 or time.monotonic() - self.last_activity < self.idle_close:
-            raise DontCloseSpider
-
     def _count(self, key: str, n: int = 1, site: Site | None = None) -> None:
         """Count under `akhbar/<key>`, and under `akhbar/site/<name>/<key>` for a site's own figures
         (what `akhbar check-sites` and operators read per site)."""
-        self.last_activity = time.monotonic()  # a distributed worker is busy while it counts
         count(self.crawler.stats, key, n, site.name if site else None)
 
     def _page_request(
@@ -190,7 +178,7 @@ class NewsSpider(scrapy.Spider):
         key = url_key(url)  # "/a/" and "/a" are fetched once
         if key in self.seen_urls or not same_site(url, site.base_url):
             return None
-        if key in self.stored_keys and not self.refresh:
+        if self.stored.skip(key):
             # Stored by an earlier run: incremental runs fetch only what is new.
             self._count("incremental/skipped_stored", site=site)
             self.seen_urls.add(key)
@@ -263,7 +251,7 @@ class NewsSpider(scrapy.Spider):
                 yield request
 
     async def start(self) -> AsyncIterator[Any]:
-        await self._load_stored()
+        await self.stored.load()
         if self.distributed:
             # Workers take their requests from the shared queue (`akhbar enqueue` fills it).
             logger.info("Distributed worker: waiting for requests in Redis")
@@ -272,41 +260,11 @@ class NewsSpider(scrapy.Spider):
             logger.info("Crawling site %s from %s", site.name, site.base_url)
             for request in self.site_start_requests(site):
                 yield request
-            for url in self.refresh_urls.get(site.name, []):
+            for url in self.stored.refresh_urls(site.name):
                 # Refresh: stored articles of the last max_age, fetched again even if unlisted.
                 request = self._page_request(site, url, depth=0, listed=True)
                 if request is not None:
                     yield request
-
-    async def _load_stored(self) -> None:
-        """Learn the URLs of the run's sites' stored articles (canonical and alternate), once.
-
-        With `-a refresh=true` they are not skipped; those published within the site's max_age
-        are fetched again, and the sink updates the ones whose content changed.
-        """
-        names = [site.name for site in self.sites]
-        now = datetime.now(UTC)
-        try:
-            stored = await Store.of(self.crawler).stored_articles(names)
-        except (PyMongoError, DatabaseUnavailable) as exc:
-            # The sink fails the run when the database is down; here it only costs re-fetching.
-            logger.warning("Could not read stored articles (every article is fetched): %s", exc)
-            stored = []
-        for article in stored:
-            for url in [article.url, *article.alternate_urls]:
-                with contextlib.suppress(ValueError):
-                    self.stored_keys.add(url_key(url))
-            site = self.sites_by_name.get(article.site)
-            if self.refresh and site is not None:
-                age = self.max_age_of(site)
-                if age is None or (article.date is not None and article.date >= now - age):
-                    self.refresh_urls.setdefault(site.name, []).append(article.url)
-        logger.info(
-            "%d stored article URLs known for %s%s",
-            len(self.stored_keys),
-            ", ".join(names),
-            " (refresh: fetched again)" if self.refresh else " (not fetched again)",
-        )
 
     # -- discovery ------------------------------------------------------------------------------
 
