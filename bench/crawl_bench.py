@@ -40,10 +40,11 @@ from pymongo import AsyncMongoClient, MongoClient
 
 from crawler.devtools.demo import PROJECT_ROOT, crawl_command, crawl_env
 from crawler.items import SCHEMA_VERSION
-from crawler.store.articles import URL_LOG, url_entry
+from crawler.store.articles import URL_LOG
 from crawler.store.boilerplate import counts_id
 from crawler.store.corpus import derived_fields
 from crawler.store.dedupe import LOG, SEQ, seq_id
+from crawler.store.documents import url_entry
 from crawler.store.local import FerretDB
 from crawler.store.schema import BOILERPLATE, CRAWL_RUNS, ensure_indexes
 from crawler.text.fingerprint import NUM_PERM, story_id_for

@@ -5,6 +5,7 @@ A registry that fails validation is rejected before any request, with a message 
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -16,7 +17,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from parsel import Selector
 
+from crawler.extract.selectors import is_xpath
+from crawler.extract.urls import site_scope, url_host
 from crawler.items import TOPICS
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_REGISTRY = Path(__file__).with_name("sites.yaml")
 
@@ -123,11 +128,6 @@ def _check_selector(site: str, key: str, expression: Any) -> str:
     except Exception as exc:  # parsel raises several exception types for bad expressions
         raise _fail(site, field_name, f"invalid selector {expression!r}: {exc}") from exc
     return expression
-
-
-def is_xpath(expression: str) -> bool:
-    """True when a registry selector is an XPath expression rather than CSS."""
-    return expression.lstrip().startswith(("/", "(", "./"))
 
 
 def _check_mapping(site: str, field_name: str, value: Any) -> dict[str, Any]:
@@ -272,3 +272,46 @@ def load_registry(path: str | Path = DEFAULT_REGISTRY) -> list[Site]:
         return parse_registry(data)
     except RegistryError as exc:
         raise RegistryError(f"registry {path}: {exc}") from None
+
+
+def sites_from_urls(urls: str) -> list[Site]:
+    """Generic mode: one ad-hoc site per site of the given start URLs, named after its host."""
+    by_scope: dict[str, list[str]] = {}
+    for raw in urls.split(","):
+        raw = raw.strip()
+        if not raw:
+            continue
+        parts = urlsplit(raw)
+        try:
+            scope = site_scope(raw)
+        except ValueError as exc:
+            raise RegistryError(f"urls: {exc}") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise RegistryError(f"urls: not an http(s) URL: {raw!r}")
+        by_scope.setdefault(scope, []).append(raw)
+    if not by_scope:
+        raise RegistryError("urls: no start URL given")
+    return [
+        Site(name=url_host(starts[0]), base_url=starts[0], sections=tuple(starts[1:]))
+        for starts in by_scope.values()
+    ]
+
+
+def select_sites(sites: str | None, site: str | None, urls: str | None) -> list[Site]:
+    """The sites a run covers: `-a urls=` (generic mode), or the registry `-a sites=` (default:
+    the built-in one), limited to `-a site=NAME[,NAME]` or else to its enabled sites."""
+    if urls:
+        return sites_from_urls(urls)
+    registry = load_registry(sites or DEFAULT_REGISTRY)
+    if site:
+        wanted = {name.strip() for name in site.split(",") if name.strip()}
+        unknown = wanted - {s.name for s in registry}
+        if unknown:
+            raise RegistryError(f"site {sorted(unknown)[0]!r}: not in the registry")
+        return [s for s in registry if s.name in wanted]
+    enabled = [s for s in registry if s.enabled]
+    for skipped in (s for s in registry if not s.enabled):
+        logger.info("Site %s is disabled in the registry: %s", skipped.name, skipped.note or "")
+    if not enabled:
+        raise RegistryError("registry: every site is disabled")
+    return enabled

@@ -17,7 +17,7 @@ from pymongo.errors import PyMongoError
 from scrapy.exceptions import DropItem
 
 from crawler.runtime.context import RunContext
-from crawler.runtime.stats import count
+from crawler.stats import count
 from crawler.store import DatabaseUnavailable, Store
 from crawler.store.boilerplate import BoilerplateBook
 from crawler.store.corpus import search_text

@@ -17,7 +17,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 from pymongo.errors import PyMongoError
 
-from crawler.runtime.stats import count
+from crawler.stats import count
 from crawler.store import DatabaseUnavailable, Store
 from crawler.store.dedupe import DedupeLog
 from crawler.store.schema import redact_uri

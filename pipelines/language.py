@@ -10,7 +10,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from crawler.runtime.stats import count
+from crawler.stats import count
 from crawler.text.language import detect_language, text_sample
 
 

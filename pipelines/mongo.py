@@ -14,7 +14,8 @@ from itemadapter import ItemAdapter
 from pymongo.errors import PyMongoError
 
 from crawler.store import DatabaseUnavailable, Store
-from crawler.store.articles import ArticleWriter, with_derived
+from crawler.store.articles import ArticleWriter
+from crawler.store.documents import with_derived
 from crawler.store.schema import redact_uri, sanitize
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from bson import ObjectId
 
 from crawler.devtools.demo import PROJECT_ROOT, crawl_command, crawl_env
 from crawler.devtools.sampleserver import Reply, SampleSite
-from crawler.runtime.stats import site_flag
+from crawler.stats import site_flag
 from crawler.text.fingerprint import fingerprint, signature_bytes
 from tests.conftest import interrupt_when, write_registry
 from tests.data.generated_site import GeneratedSite

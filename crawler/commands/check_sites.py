@@ -18,7 +18,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 
 from crawler.runtime.context import RunContext
-from crawler.runtime.stats import count, site_counts
+from crawler.stats import count, site_counts
 
 BLOCKING = (
     "fetch_error/http_401",
@@ -147,11 +147,12 @@ def run_checks(
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
+    from crawler.registry import select_sites
     from crawler.spiders.news import NewsSpider
 
     site_argument = ",".join(names) if names else None
     # Validate the registry and the site names first, for a one-line error instead of a traceback.
-    NewsSpider.select_sites(registry, site_argument, None)
+    select_sites(registry, site_argument, None)
     settings = get_project_settings()
     settings.setdict(CHECK_SETTINGS, priority="cmdline")
     settings.setdict(overrides or {}, priority="cmdline")

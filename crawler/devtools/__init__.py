@@ -1,0 +1,1 @@
+"""For trying and testing akhbar: the demo, the bundled sample sites and their local server."""

@@ -1,1 +1,2 @@
-"""HTML -> article fields: structured metadata, site selectors, generic main text, dates."""
+"""A page -> its fields: article or listing, structured metadata, site selectors, generic main
+text, links, sitemaps and feeds, bot walls, canonical URLs."""

@@ -16,8 +16,8 @@ from lxml import etree
 from parsel import Selector, SelectorList
 
 from crawler.extract.metadata import PageMeta, extract_metadata
+from crawler.extract.selectors import is_xpath
 from crawler.extract.urls import canonical_url, same_site, url_host
-from crawler.registry import is_xpath
 from crawler.text.dates import check_date, parse_date
 
 # Paths of pages that list articles rather than being one: followed, never stored.

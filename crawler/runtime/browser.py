@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
-from crawler.registry import is_xpath
+from crawler.extract.selectors import is_xpath
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from crawler.runtime.context import RunContext
-from crawler.runtime.stats import FLAG_HELP, site_counts, site_flag
+from crawler.stats import FLAG_HELP, site_counts, site_flag
 from crawler.store import DatabaseUnavailable, Store
 from crawler.store.schema import safe_key, sanitize
 

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import scrapy
 from protego import Protego
@@ -28,42 +28,19 @@ from crawler.extract.discovery import (
     sitemaps_from_robots,
 )
 from crawler.extract.pages import BOT_WALL, PageAnalysis, analyze_page
-from crawler.extract.urls import canonical_url, same_site, site_scope, url_host, url_key
+from crawler.extract.urls import canonical_url, same_site, url_key
 from crawler.items import SCHEMA_VERSION, ArticleItem
-from crawler.registry import DEFAULT_REGISTRY, RegistryError, Site, load_registry, parse_duration
+from crawler.registry import RegistryError, Site, parse_duration, select_sites
 from crawler.runtime.browser import render_meta
 from crawler.runtime.context import RunContext
 from crawler.runtime.distributed import is_distributed
 from crawler.runtime.incremental import StoredUrls
-from crawler.runtime.stats import count
 from crawler.runtime.workers import Workers
+from crawler.stats import count
 
 logger = logging.getLogger(__name__)
 
 FALLBACK_SITEMAPS = ("/sitemap.xml",)
-
-
-def sites_from_urls(urls: str) -> list[Site]:
-    """Generic mode: one ad-hoc site per site of the given start URLs, named after its host."""
-    by_scope: dict[str, list[str]] = {}
-    for raw in urls.split(","):
-        raw = raw.strip()
-        if not raw:
-            continue
-        parts = urlsplit(raw)
-        try:
-            scope = site_scope(raw)
-        except ValueError as exc:
-            raise RegistryError(f"urls: {exc}") from None
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise RegistryError(f"urls: not an http(s) URL: {raw!r}")
-        by_scope.setdefault(scope, []).append(raw)
-    if not by_scope:
-        raise RegistryError("urls: no start URL given")
-    return [
-        Site(name=url_host(starts[0]), base_url=starts[0], sections=tuple(starts[1:]))
-        for starts in by_scope.values()
-    ]
 
 
 class NewsSpider(scrapy.Spider):
@@ -81,7 +58,7 @@ class NewsSpider(scrapy.Spider):
     ) -> None:
         super().__init__(*args, **kwargs)
         try:
-            self.sites = self.select_sites(sites, site, urls)
+            self.sites = select_sites(sites, site, urls)
         except RegistryError as exc:
             logger.error("Invalid site registry, nothing crawled: %s", exc)
             raise
@@ -91,26 +68,6 @@ class NewsSpider(scrapy.Spider):
         # Links as written in pages, already decided: the same menu, footer and "most read" links
         # on every page of a site are canonicalized once, not once per page.
         self.links_done: set[str] = set()
-
-    @staticmethod
-    def select_sites(sites: str | None, site: str | None, urls: str | None) -> list[Site]:
-        """The sites a run covers: `-a urls=` (generic mode), or the registry `-a sites=` (default:
-        the built-in one), limited to `-a site=NAME[,NAME]` or else to its enabled sites."""
-        if urls:
-            return sites_from_urls(urls)
-        registry = load_registry(sites or DEFAULT_REGISTRY)
-        if site:
-            wanted = {name.strip() for name in site.split(",") if name.strip()}
-            unknown = wanted - {s.name for s in registry}
-            if unknown:
-                raise RegistryError(f"site {sorted(unknown)[0]!r}: not in the registry")
-            return [s for s in registry if s.name in wanted]
-        enabled = [s for s in registry if s.enabled]
-        for skipped in (s for s in registry if not s.enabled):
-            logger.info("Site %s is disabled in the registry: %s", skipped.name, skipped.note or "")
-        if not enabled:
-            raise RegistryError("registry: every site is disabled")
-        return enabled
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> NewsSpider:
