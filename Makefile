@@ -8,7 +8,7 @@ FERRETDB_VERSION := v1.24.2
 FERRETDB_BIN ?= $(HOME)/.cache/akhbar/ferretdb-$(FERRETDB_VERSION)
 export FERRETDB_BIN
 
-.PHONY: install ferretdb chromium redis test test-unit lint format demo bench bench-crawl clean
+.PHONY: install ferretdb chromium redis compose test test-unit lint format demo bench bench-crawl clean
 
 install: $(VENV)/.installed
 
@@ -49,6 +49,12 @@ redis:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq redis-server; \
 	  else echo "Install Debian's redis-server package (sudo apt-get install redis-server)"; exit 1; fi; }
 
+# Debian's docker-compose (1.29) validates docker-compose.yml without a Docker engine (test_deploy).
+compose:
+	@command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq docker-compose; \
+	  else echo "Install Debian's docker-compose package (sudo apt-get install docker-compose)"; exit 1; fi; }
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -57,7 +63,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install ferretdb chromium redis lint
+test: install ferretdb chromium redis compose lint
 	$(BIN)/pytest
 
 # The fast loop: every test that needs no database server, browser, Redis or crawl subprocess
