@@ -55,6 +55,11 @@ RETRYABLE_CODES = {11000, 91, 189, 262, 6, 7, 89, 9001, 10107, 11600, 11602, 134
 URL_LOG_CHUNK = 5000  # entries per `article_urls` document when the log is built from `articles`
 
 
+def _log_load_error(task: asyncio.Task) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.debug("Reading the stored URLs failed: %s", task.exception())
+
+
 @dataclass
 class StoredArticle:
     """A stored article as incremental runs see it."""
@@ -108,15 +113,21 @@ class ArticleWriter:
 
     async def stored_articles(self, sites: list[str]) -> list[StoredArticle]:
         """The stored articles of `sites` (every site when empty), from the URL log read at start."""
-        if self._loading is None:
-            self._loading = asyncio.ensure_future(self._load_stored())
-        entries = await self._loading
+        entries = await self._start_loading()
         wanted = set(sites)
         return [
             StoredArticle(e["u"], e.get("s"), e.get("d"), e.get("a") or [])
             for e in entries.values()
             if not wanted or e.get("s") in wanted
         ]
+
+    def _start_loading(self) -> asyncio.Task:
+        if self._loading is None:
+            self._loading = asyncio.ensure_future(self._load_stored())
+            # Whoever asks for the stored URLs gets the error; when nobody does (the run ended
+            # first), it is logged here instead of as an exception "never retrieved" at exit.
+            self._loading.add_done_callback(_log_load_error)
+        return self._loading
 
     async def _load_stored(self) -> dict[str, dict[str, Any]]:
         """Read the URL log once; a database written before the log existed has it built once
@@ -157,8 +168,7 @@ class ArticleWriter:
     def start(self) -> None:
         """Start reading the stored URLs (while the other stages load their state) and the
         background writer."""
-        if self._loading is None:
-            self._loading = asyncio.ensure_future(self._load_stored())
+        self._start_loading()
         if self._writer is None:
             self._writer = asyncio.ensure_future(self._write_forever())
 
