@@ -121,3 +121,21 @@ def test_pagination_links():
     assert pagination_links(other_listing, f"{BASE}/section/a/") == []
     assert page_number(f"{BASE}/a/page/7/") == 7 and page_number(f"{BASE}/a?page=3") == 3
     assert page_number(f"{BASE}/a") == 1
+
+
+def test_an_out_of_range_lastmod_costs_only_its_own_entry():
+    body = f"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+  <url><loc>{BASE}/news/1</loc><lastmod>2026-11-20T10:00:00+03:00</lastmod></url>
+  <url><loc>{BASE}/news/2</loc><lastmod>0001-01-01T00:00:00+14:00</lastmod></url>
+  <url><loc>{BASE}/news/3</loc><lastmod>9999-12-31T23:59:59-12:00</lastmod></url>
+  <url><loc>{BASE}/news/4</loc><lastmod>2026-11-21</lastmod></url>
+</urlset>""".encode()
+    doc = parse_xml_document(body, BASE)
+    assert [e.url for e in doc.entries] == [f"{BASE}/news/{n}" for n in (1, 2, 3, 4)]
+    assert [e.date for e in doc.entries] == [
+        datetime(2026, 11, 20, 7, 0, tzinfo=UTC),
+        None,
+        None,
+        datetime(2026, 11, 21, tzinfo=UTC),
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from parsel import Selector
 from scrapy.http import HtmlResponse
 
@@ -175,3 +176,20 @@ def test_garbage_input_does_not_raise():
     for html in ("", "\x00\x01\x02", "<html><body><p>" * 1000, "<<<>>>", "نص بلا وسوم"):
         article = extract_article(html or " ", f"{BASE}/a")
         assert isinstance(article.body, str)
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        '<meta property="article:modified_time" content="2024-02-30T25:61:00">',
+        '<meta property="article:published_time" content="0001-01-01T00:00:00+14:00">',
+    ],
+)
+def test_an_invalid_declared_date_is_left_empty_not_guessed(meta):
+    body = "".join(
+        f"<p>{'فقرة من نص الخبر الطويل بما يكفي ليعد فقرة حقيقية ' * 3}{i}</p>" for i in range(4)
+    )
+    html = f"<html><head>{meta}<title>عنوان</title></head><body><article>{body}</article></body></html>"
+    article = extract_article(html, f"{BASE}/news/2024/02/x.html")
+    assert article.published_at is None
+    assert [reason for _, reason in article.invalid_dates] == ["unparseable"]

@@ -320,9 +320,12 @@ def extract_article(
         date_candidates.append(selected_date)
     date_candidates += sel.xpath("//time/@datetime").getall()[:2]
     published = _first_date(date_candidates, tz, invalid)
-    if published is None:
-        published = _htmldate_fallback(html, tz)
     modified = _first_date(meta.modified, tz, invalid)
+    if published is None and not invalid:
+        # Only a page whose declared dates are all valid gets htmldate's reading: htmldate reads
+        # the same metadata, and made 2024-02-01 of a `2024-02-30T25:61:00`. An invalid date
+        # leaves the field empty (and counted) rather than guessed.
+        published = _htmldate_fallback(html, tz)
 
     authors = list(meta.authors)
     if not authors and selectors.get("author"):

@@ -346,6 +346,16 @@ def check_date(
     The reason is `missing`, `unparseable`, `future` (more than a day ahead of `now`) or `too_old`
     (before 1990). See `parse_date` for the accepted forms.
     """
+    try:
+        return _check_date(value, tz, now, free_text)
+    except (OverflowError, ValueError):
+        # An offset that pushes year 1 or 9999 out of range, a day the calendar lacks: no date.
+        return None, "unparseable"
+
+
+def _check_date(
+    value: object, tz: tzinfo, now: datetime | None, free_text: bool
+) -> tuple[datetime | None, str | None]:
     if value is None:
         return None, "missing"
     if isinstance(value, datetime):
