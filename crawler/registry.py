@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+import reprlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -14,10 +15,11 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import regex
 import yaml
 from parsel import Selector
 
-from crawler.extract.selectors import is_xpath
+from crawler.extract.selectors import UrlPattern, is_xpath
 from crawler.extract.urls import site_scope, url_host
 from crawler.items import TOPICS
 
@@ -37,12 +39,12 @@ def parse_duration(value: Any) -> timedelta:
     Raises ValueError for anything else.
     """
     if isinstance(value, bool):
-        raise ValueError(f"not a duration: {value!r}")
+        raise ValueError(f"not a duration: {_brief(value)}")
     if isinstance(value, int | float):
         value = str(value)
     match = DURATION_RE.match(str(value)) if isinstance(value, str) else None
     if not match:
-        raise ValueError(f"not a duration (like 7d, 12h, 30m): {value!r}")
+        raise ValueError(f"not a duration (like 7d, 12h, 30m): {_brief(value)}")
     return timedelta(seconds=float(match.group(1)) * DURATION_UNITS[match.group(2)])
 
 
@@ -60,7 +62,7 @@ class Site:
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()
-    article_url_pattern: re.Pattern[str] | None = None
+    article_url_pattern: UrlPattern | None = None
     render_js: bool = False
     selectors: dict[str, str] = field(default_factory=dict)
     topic_map: dict[str, str] = field(default_factory=dict)
@@ -87,17 +89,43 @@ class Site:
 KNOWN_KEYS = frozenset(Site.__dataclass_fields__)
 
 
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 80
+_REPR.maxlist = _REPR.maxdict = 4
+_REPR.maxlevel = 2
+
+
+def _brief(value: Any) -> str:
+    """A value as shown in an error message: at most about 80 characters, however large or deep
+    it is (a registry is untrusted input)."""
+    text = _REPR.repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+class _RegistryLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without aliases: `*name` can expand a few lines into gigabytes (the
+    "billion laughs"), and a registry has no use for them."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a registry", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
 def _fail(site: str, field_name: str, problem: str) -> RegistryError:
-    return RegistryError(f"site {site!r}, field {field_name!r}: {problem}")
+    return RegistryError(f"site {_brief(site)}, field {_brief(field_name)}: {problem}")
 
 
 def _check_url(site: str, field_name: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise _fail(site, field_name, f"expected a URL string, got {value!r}")
+        raise _fail(site, field_name, f"expected a URL string, got {_brief(value)}")
     value = value.strip()
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise _fail(site, field_name, f"not an http(s) URL: {value!r}")
+        raise _fail(site, field_name, f"not an http(s) URL: {_brief(value)}")
     return value
 
 
@@ -118,7 +146,7 @@ def _check_selector(site: str, key: str, expression: Any) -> str:
             site, field_name, f"unknown selector; expected one of {sorted(SELECTOR_FIELDS)}"
         )
     if not isinstance(expression, str) or not expression.strip():
-        raise _fail(site, field_name, f"expected a CSS or XPath string, got {expression!r}")
+        raise _fail(site, field_name, f"expected a CSS or XPath string, got {_brief(expression)}")
     probe = Selector(text="<html><body></body></html>")
     try:
         if is_xpath(expression):
@@ -126,7 +154,7 @@ def _check_selector(site: str, key: str, expression: Any) -> str:
         else:
             probe.css(expression)
     except Exception as exc:  # parsel raises several exception types for bad expressions
-        raise _fail(site, field_name, f"invalid selector {expression!r}: {exc}") from exc
+        raise _fail(site, field_name, f"invalid selector {_brief(expression)}: {exc}") from exc
     return expression
 
 
@@ -159,15 +187,24 @@ def parse_site(entry: Any, index: int) -> Site:
     compiled = None
     if pattern is not None:
         if not isinstance(pattern, str):
-            raise _fail(name, "article_url_pattern", f"expected a regex string, got {pattern!r}")
+            raise _fail(
+                name, "article_url_pattern", f"expected a regex string, got {_brief(pattern)}"
+            )
         try:
-            compiled = re.compile(pattern)
-        except re.error as exc:
-            raise _fail(name, "article_url_pattern", f"bad regex {pattern!r}: {exc}") from exc
+            compiled = UrlPattern(pattern)
+        except (regex.error, re.error) as exc:
+            raise _fail(name, "article_url_pattern", f"bad regex {_brief(pattern)}: {exc}") from exc
+        except TimeoutError:
+            raise _fail(
+                name,
+                "article_url_pattern",
+                f"{_brief(pattern)} backtracks without end on some URLs (nested or overlapping "
+                "repeats such as (a+)+ or (a|aa)+); write it without them",
+            ) from None
 
     for flag in ("render_js", "enabled"):
         if flag in entry and not isinstance(entry[flag], bool):
-            raise _fail(name, flag, f"expected true or false, got {entry[flag]!r}")
+            raise _fail(name, flag, f"expected true or false, got {_brief(entry[flag])}")
 
     selectors = {
         str(k): _check_selector(name, str(k), v)
@@ -179,18 +216,18 @@ def parse_site(entry: Any, index: int) -> Site:
             raise _fail(
                 name,
                 f"topic_map.{label_}",
-                f"{topic!r} is not a topic; expected one of {list(TOPICS)}",
+                f"{_brief(topic)} is not a topic; expected one of {list(TOPICS)}",
             )
 
     timezone = entry.get("timezone") or "UTC"
     try:
         ZoneInfo(str(timezone))
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise _fail(name, "timezone", f"unknown IANA timezone {timezone!r}") from exc
+        raise _fail(name, "timezone", f"unknown IANA timezone {_brief(timezone)}") from exc
 
     language = entry.get("language")
     if language is not None and not (isinstance(language, str) and language.isalpha()):
-        raise _fail(name, "language", f"expected an ISO 639-1 code, got {language!r}")
+        raise _fail(name, "language", f"expected an ISO 639-1 code, got {_brief(language)}")
     note = entry.get("note")
     if note is not None and not isinstance(note, str):
         raise _fail(name, "note", "expected a string")
@@ -204,13 +241,15 @@ def parse_site(entry: Any, index: int) -> Site:
         isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1
     ):
         raise _fail(
-            name, "concurrency", f"expected a whole number of at least 1, got {concurrency!r}"
+            name, "concurrency", f"expected a whole number of at least 1, got {_brief(concurrency)}"
         )
     delay = entry.get("delay")
     if delay is not None and (
         isinstance(delay, bool) or not isinstance(delay, int | float) or delay < 0
     ):
-        raise _fail(name, "delay", f"expected seconds (a number of at least 0), got {delay!r}")
+        raise _fail(
+            name, "delay", f"expected seconds (a number of at least 0), got {_brief(delay)}"
+        )
 
     return Site(
         name=name,
@@ -240,7 +279,9 @@ def parse_registry(data: Any) -> list[Site]:
         )
     extra = sorted(set(data) - {"sites"})
     if extra:
-        raise RegistryError(f"registry: unknown top-level key {extra[0]!r}; expected only 'sites'")
+        raise RegistryError(
+            f"registry: unknown top-level key {_brief(extra[0])}; expected only 'sites'"
+        )
     entries = data.get("sites")
     if not isinstance(entries, list) or not entries:
         raise RegistryError("registry: 'sites' must be a non-empty list")
@@ -265,7 +306,7 @@ def load_registry(path: str | Path = DEFAULT_REGISTRY) -> list[Site]:
     except UnicodeDecodeError as exc:
         raise RegistryError(f"registry {path}: not UTF-8 text") from exc
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_RegistryLoader)  # a SafeLoader
     except yaml.YAMLError as exc:
         raise RegistryError(f"registry {path}: invalid YAML: {exc}") from exc
     try:
@@ -287,7 +328,7 @@ def sites_from_urls(urls: str) -> list[Site]:
         except ValueError as exc:
             raise RegistryError(f"urls: {exc}") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise RegistryError(f"urls: not an http(s) URL: {raw!r}")
+            raise RegistryError(f"urls: not an http(s) URL: {_brief(raw)}")
         by_scope.setdefault(scope, []).append(raw)
     if not by_scope:
         raise RegistryError("urls: no start URL given")

@@ -168,3 +168,37 @@ def test_unreachable_database_fails_the_crawl_clearly(tmp_path, db):
         assert "cannot reach MongoDB at mongodb://akhbar:***@127.0.0.1:9/" in result.log
         assert "s3cret" not in result.log
         assert server.paths() == []
+
+
+def test_yaml_aliases_are_refused_before_they_expand(tmp_path):
+    # The "billion laughs": nine levels of ten aliases, a billion strings once expanded.
+    lines = ['a0: &a0 ["lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    lines += ["sites:", "  - name: x", "    base_url: https://x.example/", "    feeds: *a9"]
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(RegistryError, match="aliases"):
+        load_registry(path)
+
+
+def test_a_huge_value_makes_a_short_error_message():
+    huge = [["x" * 1000] * 1000] * 100
+    with pytest.raises(RegistryError) as error:
+        parse_registry({"sites": [site(render_js=huge)]})
+    assert "render_js" in str(error.value) and len(str(error.value)) < 400
+
+
+@pytest.mark.parametrize("pattern", [r"(a|aa)+$", r"(\d|\d\d)+$", r"/(\w|\w\w)+\.html$"])
+def test_a_backtracking_url_pattern_is_refused_at_load(pattern):
+    with pytest.raises(RegistryError, match="backtracks"):
+        parse_registry({"sites": [site(article_url_pattern=pattern)]})
+
+
+def test_url_patterns_match_as_before_and_cross_to_workers():
+    import pickle
+
+    (entry,) = parse_registry({"sites": [site(article_url_pattern=r"/news/\d{4}/")]})
+    pattern = entry.article_url_pattern
+    assert pattern.search("https://x.example/news/2026/a.html")
+    assert not pattern.search("https://x.example/tag/news/")
+    assert pickle.loads(pickle.dumps(pattern)).search("https://x.example/news/2026/a.html")

@@ -16,7 +16,7 @@ from lxml import etree
 from parsel import Selector, SelectorList
 
 from crawler.extract.metadata import PageMeta, extract_metadata
-from crawler.extract.selectors import is_xpath
+from crawler.extract.selectors import UrlPattern, is_xpath
 from crawler.extract.urls import canonical_url, same_site, url_host
 from crawler.text.dates import check_date, parse_date
 
@@ -119,7 +119,7 @@ def classify_page(
     url: str,
     meta: PageMeta,
     stats: TextStats,
-    article_url_pattern: re.Pattern[str] | None = None,
+    article_url_pattern: UrlPattern | None = None,
     listed_as_article: bool = False,
 ) -> Verdict:
     """Decide whether a page is an article (stored) or a home/section/tag/author/search page (followed).

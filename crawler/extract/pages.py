@@ -6,7 +6,6 @@ in a worker process (`crawler.runtime.workers`) while its own process fetches, c
 
 from __future__ import annotations
 
-import re
 import traceback
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -30,6 +29,7 @@ from crawler.extract.article import (
 from crawler.extract.botwall import looks_like_bot_wall
 from crawler.extract.discovery import feed_links, pagination_links
 from crawler.extract.metadata import extract_metadata
+from crawler.extract.selectors import UrlPattern
 
 BOT_WALL = "bot_wall"  # the verdict's reason on a challenge page
 
@@ -93,7 +93,7 @@ def analyze_page(
     encoding: str,
     *,
     listed: bool,
-    pattern: re.Pattern | None,
+    pattern: UrlPattern | None,
     selectors: dict[str, str],
     tz: tzinfo,
     follow: bool,
