@@ -236,3 +236,18 @@ def test_a_database_from_before_the_storage_layer_is_read_as_it_is(crawl, db, ne
     assert result.returncode == 0, result.log[-3000:]
     assert "Indexing the stored article URLs" not in result.log
     assert article_requests(server) == []
+
+
+def test_an_article_imported_with_a_foreign_id_does_not_stop_its_site(crawl, db, news_site):
+    """An article loaded by other means (mongoimport of a file without `_id`: an ObjectId) is
+    known by its `url` field: the next crawl of the site runs, skips it, and stores the rest."""
+    server, generated = news_site
+    imported = f"{server.base_url}{generated.path(3)}"
+    db.articles.insert_one(
+        {"_id": ObjectId(), "url": imported, "site": "gen", "title": "t", "body": "b"}
+    )
+    result = crawl(registry(server))
+    assert result.returncode == 0, result.log[-3000:]
+    assert generated.path(3) not in article_requests(server)
+    assert db.articles.count_documents({"_id": {"$type": "string"}}) == 11
+    assert db.articles.count_documents({"url": imported}) == 1

@@ -157,8 +157,7 @@ def test_partial_batches_are_flushed_on_the_interval(mongo_uri, db, tmp_path):
     assert asyncio.run(scenario()), "a partial batch reached the database before close"
 
 
-@pytest.mark.integration
-def test_batch_is_kept_on_disk_when_the_database_goes_away(tmp_path):
+def test_batch_is_kept_on_disk_when_the_database_goes_away(tmp_path, db):
     server = FerretDB().start()
 
     async def scenario():
@@ -182,6 +181,13 @@ def test_batch_is_kept_on_disk_when_the_database_goes_away(tmp_path):
     docs = [json_util.loads(line) for line in saved.read_text(encoding="utf-8").splitlines()]
     assert [d["url"] for d in docs] == ["https://a.example/lost-1", "https://a.example/lost-2"]
     assert docs[1]["published_at"] == datetime(2026, 11, 1)  # dates survive as BSON dates
+    # Each line is the document the crawl would have inserted: importable as it is.
+    assert [d["_id"] for d in docs] == [d["url"] for d in docs]
+    assert all("fetched_url" not in d and d["search_text"] for d in docs)
+    assert docs[1]["published_day"] == "2026-11-01"
+    for doc in docs:  # what `mongoimport --mode=upsert` does with each line
+        db.articles.replace_one({"_id": doc["_id"]}, doc, upsert=True)
+    assert sorted(db.articles.distinct("_id")) == [d["url"] for d in docs]
 
 
 def test_validate_drops_are_counted():

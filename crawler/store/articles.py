@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable
@@ -147,10 +148,19 @@ class ArticleWriter:
     async def _build_url_log(self) -> dict[str, dict[str, Any]]:
         logger.info("Indexing the stored article URLs once (the URL log is new)")
         entries = {}
-        projection = {"site": 1, "published_at": 1, "crawled_at": 1, "alternate_urls": 1}
+        projection = {"url": 1, "site": 1, "published_at": 1, "crawled_at": 1, "alternate_urls": 1}
+        foreign = 0
         async for doc in self.collection.find({}, projection):
-            entry = url_entry({**doc, "url": doc["_id"]})
+            # `_id` is the URL; a document imported by other means may have another `_id` (an
+            # ObjectId) and its URL only in `url`: still known, never a reason to stop.
+            url = doc["_id"] if isinstance(doc["_id"], str) else doc.get("url")
+            if not isinstance(url, str) or not url:
+                foreign += 1
+                continue
+            entry = url_entry({**doc, "url": url})
             entries[entry["u"]] = entry
+        if foreign:
+            logger.warning("%d stored articles have neither a URL _id nor a url; ignored", foreign)
         values = list(entries.values())
         for start in range(0, len(values), URL_LOG_CHUNK):
             await self._log_urls(values[start : start + URL_LOG_CHUNK])
@@ -369,11 +379,17 @@ class ArticleWriter:
         self.stats.inc_value("akhbar/stored/updated", result.get("nModified", 0))
 
     def _save_unsaved(self, docs: list[dict[str, Any]], why: str) -> None:
-        """Append documents MongoDB would not take to a JSONL file (mongoimport-ready)."""
+        """Append the documents MongoDB would not take to a JSONL file, each exactly as it would
+        have been inserted (`_id` = url, the query fields, no crawl-internal fields), so that
+        `mongoimport --mode=upsert` puts them where the crawl would have; flushed to disk before
+        the crawl goes on."""
         self.unsaved_path.parent.mkdir(parents=True, exist_ok=True)
         with self.unsaved_path.open("a", encoding="utf-8") as handle:
             for doc in docs:
-                handle.write(json_util.dumps(doc, ensure_ascii=False, default=str) + "\n")
+                handle.write(json_util.dumps(new_document(doc), ensure_ascii=False, default=str))
+                handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
         logger.error("%d articles not stored (%s); kept in %s", len(docs), why, self.unsaved_path)
 
     # -- stored articles, read again ------------------------------------------------------------
