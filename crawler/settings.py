@@ -25,6 +25,7 @@ def _env(name: str, default):
 
 BOT_NAME = "akhbar"
 SPIDER_MODULES = ["crawler.spiders"]
+COMMANDS_MODULE = "crawler.runtime.scrapycmd"  # `crawl` with an exit code for losses
 NEWSPIDER_MODULE = "crawler.spiders"
 
 # Identify ourselves honestly; operators put a contact address here.

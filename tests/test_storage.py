@@ -206,3 +206,23 @@ def test_validate_drops_are_counted():
         assert crawler.stats.get_value(f"akhbar/drop/{reason}") == 1
     good = article("https://a.example/4", body="نص طويل بما يكفي هنا")
     assert stage.process_item(good) is good
+
+
+@pytest.mark.parametrize(
+    ("stats", "status", "losses"),
+    [
+        ({}, "finished", 0),
+        ({"akhbar/mongo/unsaved": 2}, "finished_with_losses", 2),
+        ({"akhbar/dedupe/error": 1}, "finished_with_losses", 1),
+        ({"akhbar/mongo/unsaved": 1}, "shutdown", 1),  # a stop says it was a stop
+    ],
+)
+def test_a_run_with_losses_says_so(stats, status, losses):
+    crawler = get_crawler(settings_dict={"MONGO_URI": "mongodb://127.0.0.1:9/"})
+    for key, value in stats.items():
+        crawler.stats.set_value(key, value)
+    reason = "shutdown" if status == "shutdown" else "finished"
+    record = RunRecord(crawler)._end_document(reason)
+    assert record["status"] == status
+    assert record["counts"]["unsaved"] + record["counts"]["without_dedupe"] == losses
+    assert crawler.stats.get_value("akhbar/run/losses") == losses

@@ -20,6 +20,7 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from crawler.runtime.context import RunContext
+from crawler.runtime.scrapycmd.crawl import LOSSES
 from crawler.stats import FLAG_HELP, site_counts, site_flag
 from crawler.store import DatabaseUnavailable, Store
 from crawler.store.schema import safe_key, sanitize
@@ -147,6 +148,19 @@ class RunRecord:
             "unsaved": stats.get("akhbar/mongo/unsaved", 0),
             "errors": sum(fetch_errors.values()) + stats.get("log_count/ERROR", 0),
         }
+        # Losses: articles not in the database (the unsaved file) or stored without dedupe state
+        # (never compared with the others). A run that had any says so where monitoring looks.
+        counts["without_dedupe"] = stats.get("akhbar/dedupe/error", 0)
+        losses = counts["unsaved"] + counts["without_dedupe"]
+        self.crawler.stats.set_value(LOSSES, losses)
+        status = "finished_with_losses" if losses and reason == "finished" else reason
+        if losses:
+            logger.error(
+                "Run %s: %d articles in the unsaved file, %d stored without dedupe state",
+                self.store.run_id,
+                counts["unsaved"],
+                counts["without_dedupe"],
+            )
         flags = {}
         run = RunContext.of(self.crawler)
         # A distributed worker sees only its share of each site: no verdict on the site from it.
@@ -159,7 +173,7 @@ class RunRecord:
         return {
             "finished_at": finished,
             "duration_s": round((finished - self.started_at).total_seconds(), 3),
-            "status": reason,
+            "status": status,
             "counts": counts,
             "flags": flags,
             "drops": drops,
