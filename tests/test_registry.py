@@ -164,10 +164,13 @@ def test_unreachable_database_fails_the_crawl_clearly(tmp_path, db):
             mongo_uri="mongodb://akhbar:s3cret@127.0.0.1:9/",
             database=db.name,
         )
-        assert result.returncode != 0
+        assert result.returncode == 1
         assert "cannot reach MongoDB at mongodb://akhbar:***@127.0.0.1:9/" in result.log
         assert "s3cret" not in result.log
         assert server.paths() == []
+        # One clear line, not one per stage and no tracebacks of a crawl that never opened.
+        assert result.log.count("cannot reach MongoDB") == 1
+        assert "Traceback" not in result.log
 
 
 def test_yaml_aliases_are_refused_before_they_expand(tmp_path):
