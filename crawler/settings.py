@@ -59,6 +59,7 @@ LOG_LEVEL = _env("LOG_LEVEL", "INFO")
 EXTENSIONS = {
     "crawler.runtime.extensions.Progress": 500,
     "crawler.runtime.extensions.RunRecord": 510,
+    "crawler.runtime.jobdir.JobDirGuard": 0,  # only with JOBDIR
 }
 # Distributed mode (below) is an add-on: it changes the scheduler only when REDIS_URL is set.
 ADDONS = {"crawler.runtime.distributed.Distributed": 100}

@@ -251,3 +251,43 @@ def test_an_article_imported_with_a_foreign_id_does_not_stop_its_site(crawl, db,
     assert generated.path(3) not in article_requests(server)
     assert db.articles.count_documents({"_id": {"$type": "string"}}) == 11
     assert db.articles.count_documents({"url": imported}) == 1
+
+
+def test_a_killed_crawl_with_a_jobdir_is_resumed_and_recorded_as_killed(mongo_uri, db, tmp_path):
+    """SIGKILL mid-crawl, then the same command: the job directory the kill left (a seen-set
+    naming every request, no queue) is rebuilt instead of filtering every start request, every
+    article ends up stored once, and the dead run's record says `killed`."""
+    generated = GeneratedSite(count=120, delay=0.1)
+    server = generated.server(tmp_path)
+    jobdir = tmp_path / "job"
+    with server:
+        path = write_registry(tmp_path, registry(server))
+        command = crawl_command(
+            "-a", f"sites={path}", mongo_uri=mongo_uri, database=db.name, JOBDIR=str(jobdir),
+            MONGO_FLUSH_INTERVAL="0.2",
+        )  # fmt: skip
+        process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=crawl_env(), stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 120
+        while db.articles.estimated_document_count() < 20:
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.05)
+        process.kill()
+        process.wait()
+        killed = db.articles.count_documents({})
+        assert 20 <= killed < 120, "the first run died mid-way"
+        assert (jobdir / "requests.seen").exists() and (jobdir / "akhbar.running").exists()
+
+        resumed = subprocess.run(
+            command, cwd=PROJECT_ROOT, env=crawl_env(), capture_output=True, text=True, timeout=300
+        )
+        assert resumed.returncode == 0, resumed.stderr[-3000:]
+        assert "did not stop cleanly" in resumed.stderr
+    urls = [d["_id"] for d in db.articles.find({}, {"_id": 1})]
+    assert len(urls) == len(set(urls)) == 120
+    assert not (jobdir / "akhbar.running").exists()
+    runs = list(db.crawl_runs.find().sort("started_at", 1))
+    assert [r["status"] for r in runs] == ["killed", "finished"]
+    assert runs[1]["counts"]["stored_new"] == 120 - killed
+    assert runs[1]["stats"]["akhbar/jobdir/rebuilt"] == 1

@@ -7,11 +7,13 @@ the log of a long crawl; Scrapy's own LogStats line says nothing about articles)
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 import socket
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo.errors import PyMongoError
@@ -20,10 +22,11 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from crawler.runtime.context import RunContext
+from crawler.runtime.jobdir import pid_alive
 from crawler.runtime.scrapycmd.crawl import LOSSES
 from crawler.stats import FLAG_HELP, site_counts, site_flag
 from crawler.store import DatabaseUnavailable, Store
-from crawler.store.schema import safe_key, sanitize
+from crawler.store.schema import CRAWL_RUNS, safe_key, sanitize
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +88,8 @@ class Progress:
 
 
 RUN_RECORD_ORDER = 900  # the store's last closing step: it reports what the others did
+HEARTBEAT_SECONDS = 60
+HEARTBEAT_STALE = 15 * 60  # a running record silent this long belongs to a dead crawl
 
 
 class RunRecord:
@@ -96,6 +101,7 @@ class RunRecord:
         self.store = Store.of(crawler)
         self.job = crawler.settings.get("AKHBAR_JOB") or None
         self.started_at = datetime.now(UTC)
+        self._heartbeat: asyncio.Future | None = None
 
     @classmethod
     def from_crawler(cls, crawler) -> RunRecord:
@@ -106,12 +112,51 @@ class RunRecord:
     async def spider_opened(self, spider) -> None:
         try:
             await self.store.open()
+            await self._close_dead_runs()
             await self.store.record_run_start(self._start_document(spider.name))
+            self._heartbeat = asyncio.ensure_future(self._beat())
         except (PyMongoError, DatabaseUnavailable) as exc:
             logger.error("Could not record the start of crawl run %s: %s", self.store.run_id, exc)
         self.store.on_close(RUN_RECORD_ORDER, self._record_end)
 
+    async def _beat(self) -> None:
+        """`heartbeat_at` every `HEARTBEAT_SECONDS`: how a run on another machine is known dead."""
+        runs = self.store.db[CRAWL_RUNS]
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            with contextlib.suppress(PyMongoError):
+                await runs.update_one(
+                    {"_id": self.store.run_id}, {"$set": {"heartbeat_at": datetime.now(UTC)}}
+                )
+
+    async def _close_dead_runs(self) -> None:
+        """Runs still `running` whose process is gone (this host) or silent for long (any host)
+        were killed: they are closed as `killed`, so that no record says `running` forever."""
+        runs = self.store.db[CRAWL_RUNS]
+        now = datetime.now(UTC)
+        host = socket.gethostname()
+        fields = {"host": 1, "pid": 1, "heartbeat_at": 1, "started_at": 1}
+        async for run in runs.find({"status": "running"}, fields):
+            last = run.get("heartbeat_at") or run.get("started_at")
+            gone = run.get("host") == host and run.get("pid") and not pid_alive(run["pid"])
+            silent = last is not None and now - last > timedelta(seconds=HEARTBEAT_STALE)
+            if run["_id"] != self.store.run_id and (gone or silent):
+                await runs.update_one(
+                    {"_id": run["_id"], "status": "running"},
+                    {
+                        "$set": {
+                            "status": "killed",
+                            "finished_at": last,
+                            "closed_by": self.store.run_id,
+                        }
+                    },
+                )
+                logger.warning("Run %s (pid %s on %s) died; recorded as killed",
+                               run["_id"], run.get("pid"), run.get("host"))  # fmt: skip
+
     async def _record_end(self, reason: str) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
         try:
             await self.store.record_run_end(self._end_document(reason))
         except (PyMongoError, DatabaseUnavailable) as exc:
