@@ -1,6 +1,10 @@
-"""Validate stage: drop items that cannot be articles (no URL, no title, empty or too short a body).
+"""Validate stage: drop items that cannot be articles (no URL, no title, empty or too short a body),
+and cut fields to sizes no real article reaches.
 
-Every drop is counted in the crawl stats as `akhbar/drop/<reason>`.
+Every drop is counted in the crawl stats as `akhbar/drop/<reason>`, every cut as
+`akhbar/truncated/<field>`. The limits keep a document far under MongoDB's 16 MiB (the body is
+stored twice: as written and folded in `search_text`) and keep one hostile page from costing the
+stages after this one more than an article does.
 """
 
 from __future__ import annotations
@@ -40,8 +44,35 @@ def invalid_reason(item: Any, min_words: int = 0) -> str | None:
     return None
 
 
+# Characters per text field, and items (and characters per item) per list field.
+TEXT_LIMITS = {"title": 1_000, "description": 5_000, "body": 1_000_000}
+LIST_LIMITS = {"authors": (20, 200), "tags": (50, 200), "alternate_urls": (100, 2_000)}
+
+
+def truncate_fields(item: Any) -> list[str]:
+    """Cut the item's oversized fields in place (a body at a paragraph or word boundary); the
+    names of the fields cut."""
+    adapter = ItemAdapter(item)
+    cut = []
+    for name, limit in TEXT_LIMITS.items():
+        value = adapter.get(name)
+        if isinstance(value, str) and len(value) > limit:
+            head = value[:limit]
+            boundary = max(head.rfind("\n\n"), head.rfind(" "))
+            adapter[name] = head[:boundary] if boundary > limit // 2 else head
+            cut.append(name)
+    for name, (items, chars) in LIST_LIMITS.items():
+        values = adapter.get(name)
+        if isinstance(values, list) and (
+            len(values) > items or any(isinstance(v, str) and len(v) > chars for v in values)
+        ):
+            adapter[name] = [v[:chars] if isinstance(v, str) else v for v in values[:items]]
+            cut.append(name)
+    return cut
+
+
 class ValidatePipeline:
-    """First stage: counts and drops items without URL, title or body."""
+    """First stage: counts and drops items without URL, title or body; cuts oversized fields."""
 
     def __init__(self, crawler) -> None:
         self.stats = crawler.stats
@@ -52,8 +83,11 @@ class ValidatePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
+        site = ItemAdapter(item).get("site")
+        for name in truncate_fields(item):
+            count(self.stats, f"truncated/{name}", site=site)
         reason = invalid_reason(item, self.min_words)
         if reason is None:
             return item
-        count(self.stats, f"drop/{reason}", site=ItemAdapter(item).get("site"))
+        count(self.stats, f"drop/{reason}", site=site)
         raise InvalidArticle(reason, ItemAdapter(item).get("url"))

@@ -226,3 +226,23 @@ def test_a_run_with_losses_says_so(stats, status, losses):
     assert record["status"] == status
     assert record["counts"]["unsaved"] + record["counts"]["without_dedupe"] == losses
     assert crawler.stats.get_value("akhbar/run/losses") == losses
+
+
+def test_oversized_fields_are_cut_and_counted():
+    crawler = get_crawler(settings_dict={"VALIDATE_MIN_WORDS": 3})
+    stage = ValidatePipeline.from_crawler(crawler)
+    paragraph = "كلمة " * 2000
+    item = article(
+        "https://a.example/huge",
+        title="عنوان " * 15_000,  # 90,000 characters
+        body="\n\n".join([paragraph] * 200),  # 2 million characters
+        authors=[f"كاتب {i}" for i in range(500)],
+        tags=["وسم" * 1000],
+    )
+    stage.process_item(item)
+    assert len(item["title"]) <= 1_000 and not item["title"].endswith("عنو")
+    assert 500_000 < len(item["body"]) <= 1_000_000
+    assert len(item["authors"]) == 20 and len(item["tags"][0]) == 200
+    for field in ("title", "body", "authors", "tags"):
+        assert crawler.stats.get_value(f"akhbar/truncated/{field}") == 1
+    assert crawler.stats.get_value("akhbar/truncated/description") is None
