@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import itertools
 import random
 import subprocess
@@ -231,6 +232,16 @@ def test_bad_input_is_counted_and_the_crawl_goes_on(crawl, db, tmp_path):
         )
         + "</article></body></html>"
     ).encode()
+    deep = (
+        "<html><head><meta charset='utf-8'><meta property='og:type' content='article'>"
+        '<script type="application/ld+json">' + "[" * 90_000 + "]" * 90_000 + "</script>"
+        "<title>خبر عميق</title></head><body><article>"
+        + "".join(
+            f"<p>سطر {i} من تقرير آخر عن المعرض السنوي للكتاب واقبال الزوار على الندوات.</p>"
+            for i in range(5)
+        )
+        + "</article></body></html>"
+    ).encode()
     hops = itertools.count()
     routes = {
         "/": Reply(
@@ -248,6 +259,10 @@ def test_bad_input_is_counted_and_the_crawl_goes_on(crawl, db, tmp_path):
                         "/broken.html",
                         "/no-title.html",
                         "/short.html",
+                        "/binary.html",
+                        "/deep.html",
+                        "/bomb.html",
+                        "/cycle.html",
                     )
                 )
                 + "</body></html>"
@@ -265,6 +280,17 @@ def test_bad_input_is_counted_and_the_crawl_goes_on(crawl, db, tmp_path):
             status=302, headers={"Location": f"/loop.html?hop={next(hops)}"}
         ),
         "/empty.html": Reply(body=b""),
+        # Random bytes that call themselves HTML: a drop, never a listing.
+        "/binary.html": Reply(body=random.Random(7).randbytes(5000)),
+        # JSON-LD nested 90,000 deep beside a readable article: the article is kept.
+        "/deep.html": Reply(body=deep),
+        # 5 MB of zeros in 5 KB of gzip: refused when it grows past DOWNLOAD_MAXSIZE.
+        "/bomb.html": Reply(
+            body=gzip.compress(b"\x00" * 5_000_000), headers={"Content-Encoding": "gzip"}
+        ),
+        # A redirect that comes back to where it started: the page is lost, and counted.
+        "/cycle.html": Reply(status=302, headers={"Location": "/cycle-2.html"}),
+        "/cycle-2.html": Reply(status=302, headers={"Location": "/cycle.html"}),
         "/broken.html": Reply(
             body="<html><head><meta property='og:type' content='article'><title>صفحة مكسورة</title><body><article><p><b><div><span>".encode()
         ),
@@ -294,10 +320,10 @@ def test_bad_input_is_counted_and_the_crawl_goes_on(crawl, db, tmp_path):
         assert result.returncode == 0, result.log[-3000:]
         assert "/huge.html" in site.paths() and "/loop.html" in site.paths()
 
-    docs = list(db.articles.find())
-    assert [d["title"] for d in docs] == ["خبر سليم"]
-    assert docs[0]["tags"] == ["وسم"]
-    assert docs[0]["published_at"] is None  # an invalid date is dropped, not guessed
+    docs = {d["title"]: d for d in db.articles.find()}
+    assert sorted(docs) == ["خبر سليم", "خبر عميق"]
+    assert docs["خبر سليم"]["tags"] == ["وسم"]
+    assert docs["خبر سليم"]["published_at"] is None  # an invalid date is dropped, not guessed
 
     run = db.crawl_runs.find_one()
     assert run["status"] == "finished"
@@ -306,8 +332,9 @@ def test_bad_input_is_counted_and_the_crawl_goes_on(crawl, db, tmp_path):
     assert run["drops"].get("empty_body") == 1  # the broken page has a title but no text
     assert run["drops"].get("short_body") == 1
     assert run["fetch_errors"].get("http_500") == 1
-    assert run["fetch_errors"].get("redirect_loop") == 1
-    assert run["fetch_errors"].get("DownloadCancelledError") == 1  # past DOWNLOAD_MAXSIZE
+    assert run["drops"].get("binary") == 1
+    assert run["fetch_errors"].get("redirect_loop") == 2  # the endless one and the cycle
+    assert run["fetch_errors"].get("too_large") == 2  # past DOWNLOAD_MAXSIZE, as sent or unzipped
     assert run["stats"].get("akhbar/invalid_date") == 2
     assert run["stats"].get("akhbar/mongo/sanitized_values", 0) >= 1
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 from zoneinfo import ZoneInfo
 
 from scrapy.utils.test import get_crawler
 
-from crawler.extract.pages import analyze_page
+from crawler.extract.pages import BINARY, PAGE_ERROR, analyze_page
 from crawler.runtime.workers import Workers
 from tests.data.news_site import news_sites
 
@@ -91,3 +92,27 @@ def test_workers_run_elsewhere_and_survive_a_dead_worker():
 def test_no_workers_means_this_process():
     workers = Workers.of(get_crawler(settings_dict={"CPU_WORKERS": 0}))
     assert asyncio.run(workers.run(worker_pid)) == os.getpid()
+
+
+def test_bytes_that_are_not_text_are_no_page_and_legacy_arabic_is_text():
+    noise = random.Random(7).randbytes(5000)
+    page = analyze_page(noise, "http://x.example/a.html", "utf-8", listed=True, pattern=None,
+                        selectors={}, tz=UTC, follow=True)  # fmt: skip
+    assert page.verdict.reason == BINARY and page.links == []
+    legacy = ("<html><body><p>" + "خبر عاجل من العاصمة " * 50 + "</p></body></html>").encode(
+        "cp1256"
+    )
+    page = analyze_page(legacy, "http://x.example/b.html", "cp1256", listed=False, pattern=None,
+                        selectors={}, tz=UTC, follow=True)  # fmt: skip
+    assert page.verdict.reason != BINARY
+
+
+def test_a_page_that_breaks_the_analysis_comes_back_as_an_error(monkeypatch):
+    import crawler.extract.pages as pages
+
+    def explode(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(pages, "extract_metadata", explode)
+    page = analyze("<html><body><p>نص</p></body></html>", "http://x.example/c.html")
+    assert page.verdict.reason == PAGE_ERROR and "RecursionError" in page.error

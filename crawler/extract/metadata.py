@@ -63,7 +63,7 @@ def _load_jsonld(text: str) -> Any:
     for candidate in (text, TRAILING_COMMA.sub(r"\1", CONTROL_CHARS.sub(" ", text))):
         try:
             return json.loads(candidate)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested thousands deep
             continue
     return None
 

@@ -32,6 +32,19 @@ from crawler.extract.metadata import extract_metadata
 from crawler.extract.selectors import UrlPattern
 
 BOT_WALL = "bot_wall"  # the verdict's reason on a challenge page
+BINARY = "binary"  # bytes that are not text, whatever the server called them
+PAGE_ERROR = "page_error"  # a page that could not be read at all (the error says why)
+
+
+def looks_binary(body: bytes) -> bool:
+    """True when the page's opening is not text: NUL bytes, or many control characters (an image,
+    an archive or random bytes served as text/html). UTF-8 and legacy single-byte Arabic pages
+    have neither."""
+    head = body[:4096]
+    if not head:
+        return False
+    controls = sum(head.count(bytes([c])) for c in range(32) if c not in (9, 10, 12, 13))
+    return b"\x00" in head or controls > len(head) // 100
 
 
 @dataclass
@@ -102,8 +115,19 @@ def analyze_page(
     """Classify the page at `url`, extract its article, and list the links a crawl would follow.
     A bot wall's challenge page (answered with `status`) is recognised first and read no further.
 
-    Untrusted HTML never raises out of here: a failed extraction comes back as `error`.
+    Untrusted HTML never raises out of here: a failed extraction comes back as `error`, a page
+    that cannot be read at all as the verdict `PAGE_ERROR` with its `error`, and bytes that are
+    not text as the verdict `BINARY`.
     """
+    if looks_binary(body):
+        return PageAnalysis(Verdict(False, BINARY))
+    try:
+        return _analyze(body, url, encoding, listed, pattern, selectors, tz, follow, status)
+    except (Exception, RecursionError):  # a page nested tens of thousands deep, say
+        return PageAnalysis(Verdict(False, PAGE_ERROR), error=traceback.format_exc(limit=5))
+
+
+def _analyze(body, url, encoding, listed, pattern, selectors, tz, follow, status) -> PageAnalysis:
     response = HtmlResponse(url=url, body=body, encoding=encoding)
     if looks_like_bot_wall(status, response.text):
         return PageAnalysis(Verdict(False, BOT_WALL))

@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 
 import scrapy
 from protego import Protego
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -27,7 +28,7 @@ from crawler.extract.discovery import (
     parse_xml_document,
     sitemaps_from_robots,
 )
-from crawler.extract.pages import BOT_WALL, PageAnalysis, analyze_page
+from crawler.extract.pages import BINARY, BOT_WALL, PAGE_ERROR, PageAnalysis, analyze_page
 from crawler.extract.urls import canonical_url, same_site, url_key
 from crawler.items import SCHEMA_VERSION, ArticleItem
 from crawler.registry import RegistryError, Site, parse_duration, select_sites
@@ -106,6 +107,7 @@ class NewsSpider(scrapy.Spider):
             spider.max_age_override = parse_duration(override) if override is not None else None
         except ValueError as exc:
             raise RegistryError(f"-a max_age: {exc}") from None
+        crawler.signals.connect(spider.on_request_dropped, signal=signals.request_dropped)
         spider.stored = StoredUrls(
             crawler, spider.sites, refresh=spider.refresh, max_age=spider.max_age_of
         )
@@ -332,6 +334,12 @@ class NewsSpider(scrapy.Spider):
             self._count("blocked/challenge", site=site)
             logger.warning("Bot wall (challenge page) at %s", response.url)
             return
+        if verdict.reason in (BINARY, PAGE_ERROR):
+            # Not a page that can be read: counted as a drop, never taken for a listing.
+            self._count(f"drop/{verdict.reason}", site=site)
+            logger.warning("Dropped %s (%s)%s", response.url, verdict.reason,
+                           f"\n{page.error}" if page.error else "")  # fmt: skip
+            return
         logger.debug("%s: article=%s (%s)", response.url, verdict.is_article, verdict.reason)
         if verdict.is_article:
             if not second_fetch:
@@ -420,6 +428,15 @@ class NewsSpider(scrapy.Spider):
             if request is not None:
                 yield request
 
+    def on_request_dropped(self, request: Request, spider) -> None:
+        """The scheduler refused a request as already seen. The spider never asks twice for a
+        page, so this is a redirect that came back to a URL already fetched: a redirect loop,
+        whose page is lost, counted as a fetch error."""
+        if request.meta.get("redirect_times"):
+            site = self.sites_by_name.get(request.meta.get("site"))
+            self._count("fetch_error/redirect_loop", site=site)
+            logger.warning("Redirect loop at %s", request.url)
+
     def on_error(self, failure: Failure) -> None:
         """A failed download (HTTP error, redirect loop, timeout, refused, too large): counted per
         reason under `akhbar/fetch_error/`, and the crawl goes on."""
@@ -432,6 +449,10 @@ class NewsSpider(scrapy.Spider):
         if failure.check(HttpError):
             reason = f"http_{failure.value.response.status}"
             self._count("responses", site=site)
+        elif "download max size" in str(failure.value) or "DOWNLOAD_MAXSIZE" in str(failure.value):
+            reason = (
+                "too_large"  # a body, or a gzip bomb's decompressed body, over DOWNLOAD_MAXSIZE
+            )
         elif failure.check(IgnoreRequest):
             if "redirections" not in str(failure.value):
                 # Forbidden by robots.txt (counted by Scrapy as robotstxt/forbidden) or filtered
