@@ -77,6 +77,9 @@ CRAWL_FOLLOW_LINKS = _env("CRAWL_FOLLOW_LINKS", True)  # follow in-domain links 
 # the automatic fallback when static extraction finds no body. The browser starts on first use.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"  # Playwright needs it
 # Plain HTTP until a request asks for the browser: the Playwright driver starts on first use.
+# No request to an internal address (loopback, private, link-local: cloud metadata) other than
+# the site's own, redirects included (crawler/runtime/netguard.py).
+DOWNLOADER_MIDDLEWARES = {"crawler.runtime.netguard.InternalAddressGuard": 50}
 DOWNLOAD_HANDLERS = {
     "http": "crawler.runtime.browser.LazyPlaywrightDownloadHandler",
     "https": "crawler.runtime.browser.LazyPlaywrightDownloadHandler",

@@ -379,3 +379,31 @@ def test_interrupted_crawl_stores_every_scraped_article(mongo_uri, db, tmp_path)
     assert run["status"] == "shutdown"
     assert 20 <= run["counts"]["items_scraped"] < 300
     assert db.articles.count_documents({}) == run["counts"]["items_scraped"]
+
+
+def test_redirects_to_internal_addresses_other_than_the_sites_own_are_refused(crawl, db, tmp_path):
+    with SampleSite(
+        tmp_path / "other", routes={"/secret": Reply(body=b"<html>secret</html>")}
+    ) as other:
+        port = other.base_url.rsplit(":", 1)[1]
+        routes = {
+            "/": Reply(
+                body=b"<html><body><a href='/moved.html'>1</a><a href='/meta.html'>2</a>"
+                b"<a href='/hex.html'>3</a></body></html>"
+            ),
+            "/robots.txt": Reply(status=404, content_type="text/plain"),
+            "/moved.html": Reply(status=302, headers={"Location": f"{other.base_url}/secret"}),
+            "/meta.html": Reply(
+                status=302, headers={"Location": "http://169.254.169.254/latest/meta-data/"}
+            ),
+            "/hex.html": Reply(
+                status=302, headers={"Location": f"http://0x7f000001:{port}/secret"}
+            ),
+        }
+        with SampleSite(tmp_path / "site", routes=routes) as site:
+            result = crawl({"sites": [{"name": "s", "base_url": f"{site.base_url}/"}]})
+            assert result.returncode == 0, result.log[-3000:]
+            assert {"/moved.html", "/meta.html", "/hex.html"} <= set(site.paths())
+        assert other.paths() == []  # the site's own address only
+    run = db.crawl_runs.find_one()
+    assert run["fetch_errors"].get("blocked_address") == 3
