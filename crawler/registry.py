@@ -221,8 +221,10 @@ def parse_site(entry: Any, index: int) -> Site:
 
     timezone = entry.get("timezone") or "UTC"
     try:
-        ZoneInfo(str(timezone))
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+        if not isinstance(timezone, str) or len(timezone) > 64:
+            raise ValueError("not a zone name")
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a name the disk refuses
         raise _fail(name, "timezone", f"unknown IANA timezone {_brief(timezone)}") from exc
 
     language = entry.get("language")

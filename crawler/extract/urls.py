@@ -81,6 +81,8 @@ def canonical_url(url: str) -> str:
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     port = _port(parts)
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address keeps its brackets (found by the fuzz test)
     netloc = host if port is None or DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
     if parts.username:
         netloc = f"{parts.username}@{netloc}"
