@@ -178,6 +178,9 @@ MONGO_QUEUE_SIZE = _env("MONGO_QUEUE_SIZE", 1000)
 # the rest goes to the unsaved file.
 MONGO_CLOSE_TIMEOUT = _env("MONGO_CLOSE_TIMEOUT", 30.0)
 MONGO_RETRIES = _env("MONGO_RETRIES", 5)  # attempts per batch on transient errors
+# While the server is unreachable (a restart, a failover), writes and dedupe commits are tried
+# again for this long, the crawl waiting meanwhile, before articles go to the unsaved file.
+MONGO_OUTAGE_SECONDS = _env("MONGO_OUTAGE_SECONDS", 120.0)
 MONGO_RETRY_BACKOFF = _env(
     "MONGO_RETRY_BACKOFF", 0.5
 )  # first back-off in seconds, doubled each time

@@ -121,3 +121,58 @@ def test_a_stalled_database_holds_the_crawl_back_and_a_stop_loses_nothing(tmp_pa
 
 def article_requests(site) -> list[str]:
     return [p for p in site.paths() if p.startswith("/news/")]
+
+
+@pytest.mark.integration
+def test_a_database_restarted_mid_crawl_loses_nothing(tmp_path):
+    """The database is killed mid-crawl of a 300-article site and started again 30 s later: the
+    crawl waits (writes and dedupe commits are tried again while it is unreachable), then every
+    article is stored exactly once, with its dedupe decision in the log, and the run is clean."""
+    generated = GeneratedSite(count=300, delay=0.05)
+    site = generated.server(tmp_path / "site")
+    server = FerretDB(data_dir=tmp_path / "db")  # its data survives the kill
+    with site:
+        server.start()
+        try:
+            database = "restart"
+            path = write_registry(
+                tmp_path, {"sites": [{"name": "gen", "base_url": site.base_url + "/"}]}
+            )
+            command = crawl_command(
+                "-a", f"sites={path}", mongo_uri=server.uri, database=database,
+                LOG_LEVEL="INFO", MONGO_UNSAVED_DIR=str(tmp_path), MONGO_QUEUE_SIZE="10",
+                MONGO_BATCH_SIZE="5", MONGO_FLUSH_INTERVAL="0.2", MONGO_TIMEOUT_MS="1000",
+                MONGO_SOCKET_TIMEOUT_MS="3000", MONGO_RETRY_BACKOFF="0.2",
+            )  # fmt: skip
+            process = subprocess.Popen(
+                command, cwd=PROJECT_ROOT, env=crawl_env(), stderr=subprocess.PIPE, text=True
+            )
+            client = MongoClient(server.uri, serverSelectionTimeoutMS=5000)
+            deadline = time.monotonic() + 120
+            while client[database].articles.estimated_document_count() < 30:
+                assert time.monotonic() < deadline and process.poll() is None
+                time.sleep(0.05)
+            client.close()
+            server.process.kill()
+            server.process.wait()
+            time.sleep(30)
+            assert process.poll() is None, "the crawl waited for the database"
+            server.start()
+            log = process.communicate(timeout=300)[1]
+            client = MongoClient(server.uri, serverSelectionTimeoutMS=5000)
+            urls = [d["_id"] for d in client[database].articles.find({}, {"_id": 1})]
+            logged = {
+                entry["url"]
+                for batch in client[database].dedupe_log.find({}, {"articles.url": 1})
+                for entry in batch["articles"]
+            }
+            run = client[database].crawl_runs.find_one()
+            client.close()
+        finally:
+            server.stop()
+    assert process.returncode == 0, log[-3000:]
+    assert len(urls) == len(set(urls)) == 300
+    assert set(urls) <= logged  # every article has its dedupe decision
+    assert run["status"] == "finished"
+    assert run["counts"]["unsaved"] == 0 and run["counts"]["without_dedupe"] == 0
+    assert not list(tmp_path.glob("akhbar-unsaved-*.jsonl"))

@@ -153,6 +153,7 @@ class Store:
                 retries=settings.getint("MONGO_RETRIES"),
                 backoff=settings.getfloat("MONGO_RETRY_BACKOFF"),
                 close_timeout=settings.getfloat("MONGO_CLOSE_TIMEOUT"),
+                outage_seconds=settings.getfloat("MONGO_OUTAGE_SECONDS"),
             )
             self._articles.stopping = self._stopping
         return self._articles
@@ -177,7 +178,9 @@ class Store:
                 window_days=settings.getfloat("DEDUPE_WINDOW_DAYS"),
                 window_max=settings.getint("DEDUPE_WINDOW_MAX_ARTICLES"),
                 run_id=self.run_id,
+                outage_seconds=settings.getfloat("MONGO_OUTAGE_SECONDS"),
             )
+            self._dedupe.stopping = self._stopping
         await self._dedupe.load()
         _settle()
         return self._dedupe
@@ -199,7 +202,10 @@ class Store:
 
     def _stopping(self) -> bool:
         """True once the crawl was asked to stop (Ctrl-C, SIGTERM, a close condition)."""
-        engine = getattr(self.crawler, "engine", None)
+        try:
+            engine = self.crawler.engine
+        except (AttributeError, RuntimeError):  # Scrapy 2.19 raises until the crawl starts
+            return False
         return engine is not None and not engine.running
 
     # -- the run record -------------------------------------------------------------------------

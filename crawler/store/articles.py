@@ -32,7 +32,7 @@ from bson import json_util
 from bson.errors import InvalidDocument
 from pymongo import InsertOne, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import BulkWriteError, PyMongoError
+from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
 
 from crawler.stats import count
 from crawler.store.documents import (
@@ -53,6 +53,7 @@ UPDATE_CHUNK = 50
 # Write errors worth another attempt. A duplicate key on an upsert means two writers raced to
 # insert the same url: the retry finds the document and updates it.
 RETRYABLE_CODES = {11000, 91, 189, 262, 6, 7, 89, 9001, 10107, 11600, 11602, 13435, 13436}
+MAX_BACKOFF = 10.0  # seconds between attempts at most, however long an outage lasts
 URL_LOG_CHUNK = 5000  # entries per `article_urls` document when the log is built from `articles`
 
 
@@ -87,6 +88,7 @@ class ArticleWriter:
         retries: int = 5,
         backoff: float = 0.5,
         close_timeout: float = 30.0,
+        outage_seconds: float = 120.0,
     ) -> None:
         self.collection = collection
         self.url_log = url_log
@@ -97,6 +99,7 @@ class ArticleWriter:
         self.retries = max(1, retries)
         self.backoff = backoff
         self.close_timeout = close_timeout
+        self.outage_seconds = outage_seconds
         self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=max(1, queue_size))
         self.known: set[str] = set()  # canonical URLs stored, as far as this run knows
         self._writer: asyncio.Task | None = None
@@ -290,24 +293,31 @@ class ArticleWriter:
             pending[url] = merge_pending(pending[url], doc) if url in pending else doc
         batch = list(pending.values())
         async with self._write_lock:
-            for attempt in range(1, self.retries + 1):
+            # At least `retries` attempts; while the server is unreachable, for as long as
+            # `outage_seconds` (a restart, a failover): the queue fills meanwhile and the crawl
+            # waits, and nothing is lost. A stop ends the wait; what is left goes to disk.
+            outage_ends = time.monotonic() + self.outage_seconds
+            attempt = 0
+            while True:
+                attempt += 1
+                unreachable = False
                 try:
                     batch = await self._write(batch)
                 except (PyMongoError, InvalidDocument) as exc:
-                    # Network trouble and failover heal with time; anything else still ends up
-                    # on disk after the last attempt rather than lost.
+                    unreachable = isinstance(exc, ConnectionFailure)
                     logger.warning(
-                        "MongoDB write of %d articles failed (attempt %d/%d): %s",
-                        len(batch),
-                        attempt,
-                        self.retries,
-                        exc,
-                    )
+                        "MongoDB write of %d articles failed (attempt %d): %s",
+                        len(batch), attempt, str(exc)[:300],
+                    )  # fmt: skip
                 if not batch:
+                    if attempt > 1:
+                        self.stats.inc_value("akhbar/mongo/recovered_batches")
                     return
-                if attempt < self.retries:
-                    await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
-            self._spool(batch, f"still failing after {self.retries} attempts")
+                waiting = unreachable and time.monotonic() < outage_ends
+                if self.stopping() or self._closed or (attempt >= self.retries and not waiting):
+                    break
+                await asyncio.sleep(min(self.backoff * 2 ** (attempt - 1), MAX_BACKOFF))
+            self._spool(batch, f"still failing after {attempt} attempts")
 
     async def _write(self, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """One attempt at a batch: insert the new articles, update the ones already stored.

@@ -28,13 +28,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bson import ObjectId
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.errors import ConnectionFailure, DuplicateKeyError, PyMongoError
 
 from crawler.store.dedupe_index import Article, Block, DedupeIndex
 from crawler.text.fingerprint import (
@@ -75,6 +76,7 @@ class DedupeLog:
         window_days: float = 90.0,
         window_max: int = 300_000,
         run_id: str | None = None,
+        outage_seconds: float = 120.0,
     ) -> None:
         self.db = db
         self.index = DedupeIndex(threshold)
@@ -85,6 +87,8 @@ class DedupeLog:
         self.run_id = run_id or uuid.uuid4().hex
         self.next_position = 0
         self.conflicts = 0  # positions another worker took first (for stats and tests)
+        self.outage_seconds = outage_seconds
+        self.stopping = lambda: False  # the crawl was asked to stop (set by the store)
         self._pending: list[tuple[Article, asyncio.Future]] = []
         self._timer: asyncio.TimerHandle | None = None
         self._commit_lock = asyncio.Lock()
@@ -183,7 +187,7 @@ class DedupeLog:
             if not batch:
                 return
             try:
-                decisions = await self._commit([article for article, _ in batch])
+                decisions = await self._commit_through_outage([article for article, _ in batch])
             except (PyMongoError, RuntimeError) as exc:
                 for _, future in batch:
                     if not future.done():
@@ -192,6 +196,23 @@ class DedupeLog:
             for (_, future), decision in zip(batch, decisions, strict=True):
                 if not future.done():
                     future.set_result(decision)
+
+    async def _commit_through_outage(self, batch: list[Article]) -> list[dict[str, Any]]:
+        """`_commit`, tried again while the server is unreachable, for `outage_seconds` at most
+        and not past a stop: the articles wait for their decisions (the crawl slows down)
+        instead of being stored without dedupe state."""
+        outage_ends = time.monotonic() + self.outage_seconds
+        delay = 0.5
+        while True:
+            try:
+                return await self._commit(batch)
+            except ConnectionFailure as exc:
+                if self.stopping() or time.monotonic() >= outage_ends:
+                    raise
+                logger.warning("Dedupe log unreachable, trying again in %.0f s: %s",
+                               delay, str(exc)[:200])  # fmt: skip
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
 
     async def _commit(self, batch: list[Article]) -> list[dict[str, Any]]:
         """Decide a batch and claim the next log position for it; on a lost claim, read what the
