@@ -157,7 +157,7 @@ def test_partial_batches_are_flushed_on_the_interval(mongo_uri, db, tmp_path):
     assert asyncio.run(scenario()), "a partial batch reached the database before close"
 
 
-def test_batch_is_kept_on_disk_when_the_database_goes_away(tmp_path, db):
+def test_batch_is_kept_on_disk_when_the_database_goes_away(tmp_path, mongo_uri, db):
     server = FerretDB().start()
 
     async def scenario():
@@ -188,6 +188,24 @@ def test_batch_is_kept_on_disk_when_the_database_goes_away(tmp_path, db):
     for doc in docs:  # what `mongoimport --mode=upsert` does with each line
         db.articles.replace_one({"_id": doc["_id"]}, doc, upsert=True)
     assert sorted(db.articles.distinct("_id")) == [d["url"] for d in docs]
+    db.articles.drop()
+
+    # Or the next run, on a database that answers, replays the file itself, once.
+    async def next_run():
+        pipeline = make_pipeline(mongo_uri, db.name, tmp_path)
+        await pipeline.open_spider()
+        known = await pipeline.store.stored_articles(["s"])
+        await pipeline.close_spider()
+        await pipeline.store.spider_closed(pipeline.crawler.spider, "finished")
+        return pipeline, known
+
+    pipeline, known = asyncio.run(next_run())
+    assert pipeline.stats.get_value("akhbar/mongo/replayed") == 2
+    assert sorted(db.articles.distinct("_id")) == [d["url"] for d in docs]
+    assert sorted(a.url for a in known) == [d["url"] for d in docs]  # not fetched again
+    assert not saved.exists() and saved.with_name(saved.name + ".replayed").exists()
+    pipeline, _ = asyncio.run(next_run())
+    assert pipeline.stats.get_value("akhbar/mongo/replayed") is None
 
 
 def test_validate_drops_are_counted():

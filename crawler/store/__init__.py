@@ -132,6 +132,7 @@ class Store:
     async def open_articles(self) -> ArticleWriter:
         """The article writer, started (the sink's)."""
         writer = await self._writer()
+        await writer.replay_unsaved()
         writer.start()
         return writer
 

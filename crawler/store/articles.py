@@ -30,7 +30,7 @@ from typing import Any
 
 from bson import json_util
 from bson.errors import InvalidDocument
-from pymongo import InsertOne, UpdateOne
+from pymongo import InsertOne, ReplaceOne, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
 
@@ -401,6 +401,44 @@ class ArticleWriter:
             handle.flush()
             os.fsync(handle.fileno())
         logger.error("%d articles not stored (%s); kept in %s", len(docs), why, self.unsaved_path)
+
+    # -- what earlier runs could not write -------------------------------------------------------
+
+    async def replay_unsaved(self) -> int:
+        """Write the unsaved files other runs left beside this run's (an outage longer than the
+        wait, a stop during one): each document replaced by `_id` in file order (idempotent: a
+        file replayed twice, or by two crawls at once, gives the same result), its URL logged,
+        and the file renamed `*.replayed`. A file that still cannot be written stays for the
+        next run. Returns how many articles were written."""
+        written = 0
+        for path in sorted(self.unsaved_path.parent.glob("akhbar-unsaved-*.jsonl")):
+            if path == self.unsaved_path:
+                continue
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+                docs = [json_util.loads(line) for line in lines if line.strip()]
+            except (OSError, ValueError) as exc:
+                logger.error("Unsaved file %s cannot be read, left as it is: %s", path, exc)
+                continue
+            docs = [d for d in docs if isinstance(d.get("_id"), str) and d.get("url")]
+            try:
+                for start in range(0, len(docs), self.batch_size):
+                    chunk = docs[start : start + self.batch_size]
+                    await self.collection.bulk_write(
+                        [ReplaceOne({"_id": d["_id"]}, d, upsert=True) for d in chunk]
+                    )
+                    await self._log_urls([url_entry(d) for d in chunk])
+            except PyMongoError as exc:
+                logger.warning("Unsaved file %s not replayed yet: %s", path, str(exc)[:300])
+                continue
+            self.known.update(d["url"] for d in docs)
+            with contextlib.suppress(FileNotFoundError):  # another crawl replayed it as well
+                path.rename(path.with_name(path.name + ".replayed"))
+            written += len(docs)
+            logger.info("Replayed %d articles from %s", len(docs), path)
+        if written:
+            self.stats.inc_value("akhbar/mongo/replayed", written)
+        return written
 
     # -- stored articles, read again ------------------------------------------------------------
 
