@@ -22,10 +22,10 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from crawler.runtime.context import RunContext
-from crawler.runtime.jobdir import pid_alive
 from crawler.runtime.scrapycmd.crawl import LOSSES
 from crawler.stats import FLAG_HELP, site_counts, site_flag
 from crawler.store import DatabaseUnavailable, Store
+from crawler.store.local import pid_alive
 from crawler.store.schema import CRAWL_RUNS, safe_key, sanitize
 
 logger = logging.getLogger(__name__)

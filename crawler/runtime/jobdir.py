@@ -23,21 +23,12 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.store.local import pid_alive
+
 logger = logging.getLogger(__name__)
 
 MARKER = "akhbar.running"
 SCRAPY_STATE = ("requests.seen", "requests.queue")
-
-
-def pid_alive(pid: int) -> bool:
-    """True when a process with this pid exists on this machine."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class JobDirGuard:

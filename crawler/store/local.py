@@ -93,6 +93,23 @@ def _wait_listening(exited, port: int, log: Path, timeout: float) -> None:
     raise LocalServerError(f"FerretDB did not listen on port {port} within {timeout}s")
 
 
+def pid_alive(pid: int) -> bool:
+    """True when a process with this pid runs on this machine (a zombie, exited but not yet
+    reaped by its parent, does not count; neither does a pid of 0 or less)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    with contextlib.suppress(OSError):
+        if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+            return False
+    return True
+
+
 def uri_for(port: int) -> str:
     return f"mongodb://127.0.0.1:{port}/"
 
@@ -190,23 +207,9 @@ class LocalStore:
             return None, None
         return pid, port
 
-    @staticmethod
-    def _alive(pid: int) -> bool:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        # A zombie (exited, not yet reaped by the process that started it) is not a server.
-        with contextlib.suppress(OSError):
-            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
-                return False
-        return True
-
     def status(self) -> StoreStatus:
         pid, port = self._recorded()
-        running = bool(pid and port and self._alive(pid) and listening(port))
+        running = bool(pid and port and pid_alive(pid) and listening(port))
         size = sum(p.stat().st_size for p in self.data_dir.glob("**/*") if p.is_file())
         return StoreStatus(running, self.home, pid if running else None, port, size)
 
@@ -244,7 +247,7 @@ class LocalStore:
             pid = int(launcher.stdout.strip())
 
             def exited() -> int | None:
-                return None if self._alive(pid) else -1
+                return None if pid_alive(pid) else -1
 
             try:
                 _wait_listening(exited, port, self.log_path, timeout)
@@ -260,13 +263,13 @@ class LocalStore:
         """Stop the server; True when one was running."""
         with self._locked():
             pid, _ = self._recorded()
-            running = bool(pid and self._alive(pid))
+            running = bool(pid and pid_alive(pid))
             if running:
                 os.kill(pid, signal.SIGTERM)
                 deadline = time.monotonic() + timeout
-                while self._alive(pid) and time.monotonic() < deadline:
+                while pid_alive(pid) and time.monotonic() < deadline:
                     time.sleep(0.05)
-                if self._alive(pid):
+                if pid_alive(pid):
                     os.kill(pid, signal.SIGKILL)
             for path in (self.pid_file, self.port_file):
                 path.unlink(missing_ok=True)
