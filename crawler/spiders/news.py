@@ -89,8 +89,7 @@ class NewsSpider(scrapy.Spider):
         if slots:
             settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
         # What the stages, extensions and the store may know of this run.
-        spider.distributed = is_distributed(settings)
-        RunContext(tuple(spider.sites), spider.distributed).publish(crawler)
+        RunContext(tuple(spider.sites), is_distributed(settings)).publish(crawler)
         spider.max_depth = settings.getint("CRAWL_MAX_DEPTH")
         spider.max_pages = settings.getint("CRAWL_MAX_PAGES_PER_SITE")
         spider.max_listing_pages = settings.getint("CRAWL_MAX_LISTING_PAGES")
@@ -211,7 +210,7 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         await self.stored.load()
-        if self.distributed:
+        if RunContext.of(self.crawler).distributed:
             # Workers take their requests from the shared queue (`akhbar enqueue` fills it).
             logger.info("Distributed worker: waiting for requests in Redis")
             return

@@ -30,7 +30,7 @@ from scrapy import signals
 from crawler.store.articles import URL_LOG, ArticleWriter, StoredArticle
 from crawler.store.boilerplate import BoilerplateBook
 from crawler.store.dedupe import DedupeLog
-from crawler.store.local import LocalServerError, LocalStore
+from crawler.store.local import LocalServerError, resolve_uri
 from crawler.store.schema import ARTICLES, BOILERPLATE, CRAWL_RUNS, ensure_indexes, redact_uri
 
 logger = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ class Store:
                 return self.db
             if not self.uri:
                 try:  # no MONGO_URI: the managed local store, started when it is not running
-                    self.uri = await asyncio.to_thread(LocalStore().ensure)
+                    self.uri = await asyncio.to_thread(resolve_uri)
                 except (LocalServerError, OSError) as exc:
                     raise DatabaseUnavailable(f"no MONGO_URI and no local store: {exc}") from None
             client = AsyncMongoClient(

@@ -25,15 +25,13 @@ def database_problem(settings) -> str | None:
     from pymongo import MongoClient
     from pymongo.errors import PyMongoError
 
-    from crawler.store.local import LocalServerError, LocalStore
+    from crawler.store.local import LocalServerError, resolve_uri
     from crawler.store.schema import redact_uri
 
-    uri = settings.get("MONGO_URI")
-    if not uri:
-        try:
-            uri = LocalStore().ensure()
-        except LocalServerError as exc:
-            return f"no MONGO_URI and no local store: {exc}"
+    try:
+        uri = resolve_uri(settings.get("MONGO_URI") or None)
+    except LocalServerError as exc:
+        return f"no MONGO_URI and no local store: {exc}"
     timeout = settings.getint("MONGO_TIMEOUT_MS")
     client = MongoClient(uri, serverSelectionTimeoutMS=timeout, connectTimeoutMS=timeout)
     try:
