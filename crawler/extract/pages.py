@@ -43,8 +43,11 @@ def looks_binary(body: bytes) -> bool:
     head = body[:4096]
     if not head:
         return False
-    controls = sum(head.count(bytes([c])) for c in range(32) if c not in (9, 10, 12, 13))
+    controls = len(head) - len(head.translate(None, CONTROL_BYTES))
     return b"\x00" in head or controls > len(head) // 100
+
+
+CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10, 12, 13))  # not tab or line breaks
 
 
 @dataclass
