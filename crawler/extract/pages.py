@@ -130,7 +130,17 @@ def analyze_page(
         return PageAnalysis(Verdict(False, PAGE_ERROR), error=traceback.format_exc(limit=5))
 
 
-def _analyze(body, url, encoding, listed, pattern, selectors, tz, follow, status) -> PageAnalysis:
+def _analyze(
+    body: bytes,
+    url: str,
+    encoding: str,
+    listed: bool,
+    pattern: UrlPattern | None,
+    selectors: dict[str, str],
+    tz: tzinfo,
+    follow: bool,
+    status: int,
+) -> PageAnalysis:
     response = HtmlResponse(url=url, body=body, encoding=encoding)
     if looks_like_bot_wall(status, response.text):
         return PageAnalysis(Verdict(False, BOT_WALL))
