@@ -208,6 +208,75 @@ def test_batch_is_kept_on_disk_when_the_database_goes_away(tmp_path, mongo_uri, 
     assert pipeline.stats.get_value("akhbar/mongo/replayed") is None
 
 
+def test_spooled_articles_are_written_once_the_database_is_back(tmp_path):
+    """An outage longer than the wait spools a batch; the first batch that goes through after it
+    brings the spooled articles along, in the same run: nothing is left for the next one."""
+    server = FerretDB(data_dir=tmp_path / "db").start()
+
+    async def wait_for(check) -> None:
+        for _ in range(500):
+            if check():
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("timed out")
+
+    async def scenario():
+        pipeline = make_pipeline(
+            server.uri, "akhbar", tmp_path,
+            MONGO_BATCH_SIZE=1, MONGO_FLUSH_INTERVAL=0.01, MONGO_OUTAGE_SECONDS=0,
+        )  # fmt: skip
+        await pipeline.open_spider()
+        stats = pipeline.stats
+        server.stop()
+        await pipeline.process_item(article("https://a.example/during-1"))
+        await pipeline.process_item(article("https://a.example/during-2"))
+        await wait_for(lambda: stats.get_value("akhbar/mongo/unsaved") == 2)
+        server.start()
+        await pipeline.process_item(article("https://a.example/after"))
+        await wait_for(lambda: stats.get_value("akhbar/mongo/unsaved_replayed") == 2)
+        urls = sorted(await pipeline.store.db.articles.distinct("_id"))
+        await pipeline.close_spider()
+        record = RunRecord(pipeline.crawler)
+        record.store = pipeline.store
+        return urls, record._end_document("finished")
+
+    try:
+        urls, record = asyncio.run(scenario())
+    finally:
+        server.stop()
+    assert urls == [f"https://a.example/{name}" for name in ("after", "during-1", "during-2")]
+    (spool,) = tmp_path.glob("akhbar-unsaved-*")
+    assert spool.name.endswith(".jsonl.replayed")  # the next run has nothing to replay
+    assert record["status"] == "finished"
+    assert record["counts"]["unsaved"] == 0 and record["counts"]["replayed"] == 2
+
+
+def test_a_document_the_database_refuses_does_not_hold_its_file_back(tmp_path, mongo_uri, db):
+    """An unsaved file left by an earlier run with one document the server refuses (on
+    FerretDB: a nested array): the others are replayed, the refused one set aside in the rejected file."""
+    docs = [
+        {"_id": f"https://a.example/{n}", "url": f"https://a.example/{n}", "tags": tags}
+        for n, tags in (("1", ["أ"]), ("2", [["ب"]]), ("3", ["ج"]))
+    ]
+    earlier = tmp_path / "akhbar-unsaved-earlier.jsonl"
+    earlier.write_text("".join(json_util.dumps(d) + "\n" for d in docs), encoding="utf-8")
+
+    async def next_run():
+        pipeline = make_pipeline(mongo_uri, db.name, tmp_path)
+        await pipeline.open_spider()
+        await pipeline.close_spider()
+        return pipeline
+
+    pipeline = asyncio.run(next_run())
+    assert sorted(db.articles.distinct("_id")) == ["https://a.example/1", "https://a.example/3"]
+    assert pipeline.stats.get_value("akhbar/drop/db_rejected") == 1
+    (rejected,) = tmp_path.glob("akhbar-rejected-*.jsonl")
+    assert [json_util.loads(line)["_id"] for line in rejected.read_text().splitlines()] == [
+        "https://a.example/2"
+    ]
+    assert not earlier.exists()
+
+
 def test_validate_drops_are_counted():
     crawler = get_crawler(settings_dict={"VALIDATE_MIN_WORDS": 3})
     stage = ValidatePipeline.from_crawler(crawler)
@@ -233,6 +302,14 @@ def test_validate_drops_are_counted():
         ({"akhbar/mongo/unsaved": 2}, "finished_with_losses", 2),
         ({"akhbar/dedupe/error": 1}, "finished_with_losses", 1),
         ({"akhbar/mongo/unsaved": 1}, "shutdown", 1),  # a stop says it was a stop
+        # Spooled, then written from the spool before the end: nothing lost.
+        ({"akhbar/mongo/unsaved": 3, "akhbar/mongo/unsaved_replayed": 3}, "finished", 0),
+        (
+            {"akhbar/mongo/unsaved": 3, "akhbar/mongo/unsaved_replayed": 2},
+            "finished_with_losses",
+            1,
+        ),
+        ({"akhbar/drop/db_rejected": 1}, "finished_with_losses", 1),
     ],
 )
 def test_a_run_with_losses_says_so(stats, status, losses):
@@ -242,7 +319,8 @@ def test_a_run_with_losses_says_so(stats, status, losses):
     reason = "shutdown" if status == "shutdown" else "finished"
     record = RunRecord(crawler)._end_document(reason)
     assert record["status"] == status
-    assert record["counts"]["unsaved"] + record["counts"]["without_dedupe"] == losses
+    counts = record["counts"]
+    assert counts["unsaved"] + counts["rejected"] + counts["without_dedupe"] == losses
     assert crawler.stats.get_value("akhbar/run/losses") == losses
 
 

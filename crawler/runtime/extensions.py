@@ -190,20 +190,26 @@ class RunRecord:
             "stored_updated": stats.get("akhbar/stored/updated", 0),
             "duplicates": stats.get("akhbar/duplicates", 0),
             "dropped": sum(drops.values()),
-            "unsaved": stats.get("akhbar/mongo/unsaved", 0),
+            # Spooled to the unsaved file during the run and written from it before the end.
+            "replayed": stats.get("akhbar/mongo/unsaved_replayed", 0),
             "errors": sum(fetch_errors.values()) + stats.get("log_count/ERROR", 0),
         }
-        # Losses: articles not in the database (the unsaved file) or stored without dedupe state
-        # (never compared with the others). A run that had any says so where monitoring looks.
+        # Losses: articles not in the database at the end (left in the unsaved file, or refused
+        # by the server and kept in the rejected file) or stored without dedupe state (never
+        # compared with the others). A run that had any says so where monitoring looks.
+        counts["unsaved"] = stats.get("akhbar/mongo/unsaved", 0) - counts["replayed"]
+        counts["rejected"] = drops.get("db_rejected", 0)
         counts["without_dedupe"] = stats.get("akhbar/dedupe/error", 0)
-        losses = counts["unsaved"] + counts["without_dedupe"]
+        losses = counts["unsaved"] + counts["rejected"] + counts["without_dedupe"]
         self.crawler.stats.set_value(LOSSES, losses)
         status = "finished_with_losses" if losses and reason == "finished" else reason
         if losses:
             logger.error(
-                "Run %s: %d articles in the unsaved file, %d stored without dedupe state",
+                "Run %s: %d articles left in the unsaved file, %d refused by the database, "
+                "%d stored without dedupe state",
                 self.store.run_id,
                 counts["unsaved"],
+                counts["rejected"],
                 counts["without_dedupe"],
             )
         flags = {}

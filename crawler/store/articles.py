@@ -6,8 +6,10 @@ and goes on; the writer takes up to `batch_size` at a time (or what came within 
 inserts the new ones in one unordered bulk and updates the ones already stored. When the database
 is slower than the crawl the queue fills and `put` waits, which holds the crawl back (Scrapy stops
 taking responses while items are in the pipelines) instead of piling articles up in memory.
-Transient errors are retried with back-off; what the database refuses or still fails to take at
-the end is appended to a JSONL file, never dropped.
+Transient errors are retried with back-off. What still fails to go in (an outage longer than the
+wait, a stop during one) is appended to this run's unsaved file, fsynced, and written again from
+there as soon as a later batch goes through, or by the next run; what the database refuses for
+good (a document it calls invalid) goes to a rejected file for an operator. Nothing is dropped.
 
 Each written batch also appends one document to `article_urls` (url, site, date and alternate URLs
 of every article it stored), so the next run learns the stored URLs by reading that small log
@@ -33,6 +35,7 @@ from bson.errors import InvalidDocument
 from pymongo import InsertOne, ReplaceOne, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, ConnectionFailure, PyMongoError
+from pymongo.results import BulkWriteResult
 
 from crawler.stats import count
 from crawler.store.documents import (
@@ -55,6 +58,34 @@ UPDATE_CHUNK = 50
 RETRYABLE_CODES = {11000, 91, 189, 262, 6, 7, 89, 9001, 10107, 11600, 11602, 13435, 13436}
 MAX_BACKOFF = 10.0  # seconds between attempts at most, however long an outage lasts
 URL_LOG_CHUNK = 5000  # entries per `article_urls` document when the log is built from `articles`
+
+
+async def bulk_write(collection: AsyncCollection, ops: list, *, ordered: bool) -> BulkWriteResult:
+    """`collection.bulk_write`, with one server quirk smoothed over: FerretDB 1.24 answers an
+    update or replace it refuses without `nModified`, which pymongo cannot read (KeyError, the
+    write errors lost). The operations are then sent one at a time, and the ones refused raised
+    as the BulkWriteError MongoDB would have given."""
+    try:
+        return await collection.bulk_write(ops, ordered=ordered)
+    except KeyError:
+        pass
+    details: dict[str, Any] = {"writeErrors": [], "nModified": 0, "nUpserted": 0}
+    for index, op in enumerate(ops):
+        try:
+            result = (await collection.bulk_write([op])).bulk_api_result
+        except (KeyError, BulkWriteError) as exc:
+            error = {"code": 2, "errmsg": "refused by the server"}
+            if isinstance(exc, BulkWriteError):
+                error = exc.details["writeErrors"][0]
+            details["writeErrors"].append({**error, "index": index})
+            if ordered:
+                break
+            continue
+        details["nModified"] += result.get("nModified", 0)
+        details["nUpserted"] += result.get("nUpserted", 0)
+    if details["writeErrors"]:
+        raise BulkWriteError(details)
+    return BulkWriteResult(details, acknowledged=True)
 
 
 def _log_load_error(task: asyncio.Task) -> None:
@@ -112,6 +143,12 @@ class ArticleWriter:
         self.rewritten_queued = 0  # articles `rewrite` changed before they were written
         self._write_lock = asyncio.Lock()
         self._closed = False
+        # Where the unsaved file holds articles this run has not written yet (byte ranges, in the
+        # order they were spooled): written again after the next batch that goes through.
+        self._spooled: list[tuple[int, int]] = []
+        self.rejected_path = unsaved_path.with_name(
+            unsaved_path.name.replace("unsaved", "rejected", 1)
+        )
 
     # -- stored URLs ----------------------------------------------------------------------------
 
@@ -242,6 +279,14 @@ class ArticleWriter:
                 why = f"not written within {self.close_timeout:.0f}s of the stop"
                 self._spool(left, why)
                 return
+        if self._spooled and self._left(deadline) > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._replay_spooled(), self._left(deadline))
+        if not self._spooled and self.unsaved_path.exists():
+            # Everything this run spooled is in the database now: nothing for the next run.
+            self.unsaved_path.rename(
+                self.unsaved_path.with_name(self.unsaved_path.name + ".replayed")
+            )
 
     @staticmethod
     def _left(deadline: float) -> float:
@@ -250,7 +295,7 @@ class ArticleWriter:
     def _spool(self, docs: list[dict[str, Any]], why: str) -> None:
         if docs:
             self.stats.inc_value("akhbar/mongo/unsaved", len(docs))
-            self._save_unsaved(docs, why)
+            self._spooled.append(self._save_unsaved(docs, why, self.unsaved_path))
 
     def _take(self, n: int) -> list[dict[str, Any]]:
         batch = []
@@ -312,6 +357,8 @@ class ArticleWriter:
                 if not batch:
                     if attempt > 1:
                         self.stats.inc_value("akhbar/mongo/recovered_batches")
+                    if self._spooled and not self._closed:
+                        await self._replay_spooled()  # the server answers again
                     return
                 waiting = unreachable and time.monotonic() < outage_ends
                 if self.stopping() or self._closed or (attempt >= self.retries and not waiting):
@@ -352,7 +399,7 @@ class ArticleWriter:
         for start in range(0, len(ops), UPDATE_CHUNK):
             chunk = ops[start : start + UPDATE_CHUNK]
             try:
-                result = await self.collection.bulk_write([op for _, op in chunk], ordered=False)
+                result = await bulk_write(self.collection, [op for _, op in chunk], ordered=False)
                 self._count_updates(result.bulk_api_result)
             except BulkWriteError as exc:
                 self._count_updates(exc.details)
@@ -380,7 +427,7 @@ class ArticleWriter:
                 rejected.append(doc)
         if rejected:
             self.stats.inc_value("akhbar/drop/db_rejected", len(rejected))
-            self._save_unsaved(rejected, "rejected by the database")
+            self._save_unsaved(rejected, "rejected by the database", self.rejected_path)
         return retry
 
     def _count_updates(self, result: dict[str, Any]) -> None:
@@ -388,19 +435,66 @@ class ArticleWriter:
         self.stats.inc_value("akhbar/stored/new", result.get("nUpserted", 0))
         self.stats.inc_value("akhbar/stored/updated", result.get("nModified", 0))
 
-    def _save_unsaved(self, docs: list[dict[str, Any]], why: str) -> None:
-        """Append the documents MongoDB would not take to a JSONL file, each exactly as it would
-        have been inserted (`_id` = url, the query fields, no crawl-internal fields), so that
-        `mongoimport --mode=upsert` puts them where the crawl would have; flushed to disk before
-        the crawl goes on."""
-        self.unsaved_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.unsaved_path.open("a", encoding="utf-8") as handle:
+    def _save_unsaved(self, docs: list[dict[str, Any]], why: str, path: Path) -> tuple[int, int]:
+        """Append `docs` to `path` (JSONL), each exactly as it would have been inserted (`_id` =
+        url, the query fields, no crawl-internal fields), so that `mongoimport --mode=upsert` puts
+        them where the crawl would have; on disk (fsynced) before the crawl goes on. Returns the
+        byte range written."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("ab") as handle:
+            start = handle.tell()
             for doc in docs:
-                handle.write(json_util.dumps(new_document(doc), ensure_ascii=False, default=str))
-                handle.write("\n")
+                line = json_util.dumps(new_document(doc), ensure_ascii=False, default=str)
+                handle.write(line.encode("utf-8") + b"\n")
             handle.flush()
             os.fsync(handle.fileno())
-        logger.error("%d articles not stored (%s); kept in %s", len(docs), why, self.unsaved_path)
+            end = handle.tell()
+        logger.error("%d articles not stored (%s); kept in %s", len(docs), why, path)
+        return start, end
+
+    async def _replay_spooled(self) -> None:
+        """Write again what this run spooled, in order, replaced by `_id` (an article spooled
+        twice ends as its last version). Stops at the first failure; the rest waits for the next
+        batch that goes through, the stop, or the next run."""
+        while self._spooled:
+            start, end = self._spooled[0]
+            with self.unsaved_path.open("rb") as handle:
+                handle.seek(start)
+                lines = handle.read(end - start).decode("utf-8").splitlines()
+            docs = [json_util.loads(line) for line in lines if line.strip()]
+            try:
+                await self._replace(docs)
+            except PyMongoError as exc:
+                logger.warning("Spooled articles not written yet: %s", str(exc)[:300])
+                return
+            self._spooled.pop(0)
+            self.stats.inc_value("akhbar/mongo/unsaved_replayed", len(docs))
+            logger.info("%d spooled articles written after all", len(docs))
+
+    async def _replace(self, docs: list[dict[str, Any]]) -> None:
+        """Put `docs` (documents as inserted) in place by `_id`, in order, and log their URLs.
+        A document the server refuses for good goes to the rejected file."""
+        for begin in range(0, len(docs), self.batch_size):
+            chunk = docs[begin : begin + self.batch_size]
+            ops = [ReplaceOne({"_id": d["_id"]}, d, upsert=True) for d in chunk]
+            try:
+                await bulk_write(self.collection, ops, ordered=True)
+                written = chunk
+            except BulkWriteError as exc:
+                # Ordered: what precedes the first error went in; a refused document is set
+                # aside and the rest tried again.
+                error = exc.details["writeErrors"][0]
+                if error.get("code") in RETRYABLE_CODES:
+                    raise
+                index = error["index"]
+                written = chunk[:index]
+                self.stats.inc_value("akhbar/drop/db_rejected")
+                logger.error("MongoDB refused %s: %s", chunk[index]["_id"], error.get("errmsg"))
+                with self.rejected_path.open("a", encoding="utf-8") as handle:
+                    handle.write(json_util.dumps(chunk[index], ensure_ascii=False) + "\n")
+                await self._replace(chunk[index + 1 :])
+            self.known.update(d["url"] for d in written)
+            await self._log_urls([url_entry(d) for d in written])
 
     # -- what earlier runs could not write -------------------------------------------------------
 
@@ -422,16 +516,10 @@ class ArticleWriter:
                 continue
             docs = [d for d in docs if isinstance(d.get("_id"), str) and d.get("url")]
             try:
-                for start in range(0, len(docs), self.batch_size):
-                    chunk = docs[start : start + self.batch_size]
-                    await self.collection.bulk_write(
-                        [ReplaceOne({"_id": d["_id"]}, d, upsert=True) for d in chunk]
-                    )
-                    await self._log_urls([url_entry(d) for d in chunk])
+                await self._replace(docs)
             except PyMongoError as exc:
                 logger.warning("Unsaved file %s not replayed yet: %s", path, str(exc)[:300])
                 continue
-            self.known.update(d["url"] for d in docs)
             with contextlib.suppress(FileNotFoundError):  # another crawl replayed it as well
                 path.rename(path.with_name(path.name + ".replayed"))
             written += len(docs)
