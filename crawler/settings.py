@@ -80,6 +80,8 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"  # Pl
 # No request to an internal address (loopback, private, link-local: cloud metadata) other than
 # the site's own, redirects included (crawler/runtime/netguard.py).
 DOWNLOADER_MIDDLEWARES = {"crawler.runtime.netguard.InternalAddressGuard": 50}
+# Names that resolve to such an address are refused too, unless they are a site's own host.
+TWISTED_DNS_RESOLVER = "crawler.runtime.netguard.GuardedResolver"
 DOWNLOAD_HANDLERS = {
     "http": "crawler.runtime.browser.LazyPlaywrightDownloadHandler",
     "https": "crawler.runtime.browser.LazyPlaywrightDownloadHandler",

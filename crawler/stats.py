@@ -36,7 +36,9 @@ def site_flag(counts: dict[str, int]) -> str | None:
     pages but no article page and none already known (discovery or layout broke).
     `empty_articles`: most article pages had no text. `nothing_new`: every article found was
     already stored (normal for a quiet site between two runs, worth a look when it persists).
-    `stored_nothing`: articles were found but none was stored.
+    `stored_nothing`: articles were found but none was stored. `slow_pattern`: the registry's
+    `article_url_pattern` gave up on some URLs (taken for non-articles); said after the others,
+    and when nothing else is wrong.
     """
     pages = counts.get("pages/fetched", 0)
     articles = counts.get("pages/article", 0)
@@ -54,7 +56,7 @@ def site_flag(counts: dict[str, int]) -> str | None:
     if articles and empty / articles > EMPTY_SHARE:
         return "empty_articles"
     if stored:
-        return None
+        return "slow_pattern" if counts.get("url_pattern/timeout") else None
     if articles == 0:
         return "nothing_new"
     already = counts.get("stored/existing", 0) + counts.get("duplicates", 0)
@@ -68,4 +70,5 @@ FLAG_HELP = {
     "empty_articles": "most article pages had no text: bot wall, JavaScript shell or new layout",
     "nothing_new": "every article found was already stored",
     "stored_nothing": "articles found but none stored",
+    "slow_pattern": "article_url_pattern gave up on some URLs: simplify it",
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import random
+import socket
 import subprocess
 import time
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 from crawler.devtools.demo import PROJECT_ROOT, crawl_command, crawl_env
 from crawler.devtools.sampleserver import Reply, SampleSite
 from crawler.items import TOPICS
+from crawler.runtime.netguard import internal_address
 from tests.conftest import interrupt_when, write_registry
 from tests.data.topic_articles import ARTICLES as TOPIC_ARTICLES
 
@@ -261,6 +263,7 @@ def test_bad_input_is_counted_and_the_crawl_goes_on(crawl, db, tmp_path):
                         "/short.html",
                         "/binary.html",
                         "/deep.html",
+                        "/nested.html",
                         "/bomb.html",
                         "/cycle.html",
                     )
@@ -284,6 +287,18 @@ def test_bad_input_is_counted_and_the_crawl_goes_on(crawl, db, tmp_path):
         "/binary.html": Reply(body=random.Random(7).randbytes(5000)),
         # JSON-LD nested 90,000 deep beside a readable article: the article is kept.
         "/deep.html": Reply(body=deep),
+        # The text nested 15,000 elements deep, below what the HTML parsers read: a counted drop
+        # (`too_deep`), not a render and a `short_body`.
+        "/nested.html": Reply(
+            body=(
+                "<html><head><meta property='og:type' content='article'><title>خبر دفين</title>"
+                "</head><body>"
+                + "<div>" * 15_000
+                + "<p>نص الخبر المدفون في أعماق الصفحة.</p>" * 30
+                + "</div>" * 15_000
+                + "</body></html>"
+            ).encode()
+        ),
         # 5 MB of zeros in 5 KB of gzip: refused when it grows past DOWNLOAD_MAXSIZE.
         "/bomb.html": Reply(
             body=gzip.compress(b"\x00" * 5_000_000), headers={"Content-Encoding": "gzip"}
@@ -333,6 +348,7 @@ def test_bad_input_is_counted_and_the_crawl_goes_on(crawl, db, tmp_path):
     assert run["drops"].get("short_body") == 1
     assert run["fetch_errors"].get("http_500") == 1
     assert run["drops"].get("binary") == 1
+    assert run["drops"].get("too_deep") == 1
     assert run["fetch_errors"].get("redirect_loop") == 2  # the endless one and the cycle
     assert run["fetch_errors"].get("too_large") == 2  # past DOWNLOAD_MAXSIZE, as sent or unzipped
     assert run["stats"].get("akhbar/invalid_date") == 2
@@ -381,7 +397,18 @@ def test_interrupted_crawl_stores_every_scraped_article(mongo_uri, db, tmp_path)
     assert db.articles.count_documents({}) == run["counts"]["items_scraped"]
 
 
+def _name_resolving_internally() -> str | None:
+    """A host name (not `localhost`) that resolves to an internal IPv4 address here: this
+    machine's own name usually does (127.0.0.1 or a private address)."""
+    name = socket.gethostname()
+    try:
+        return name if internal_address(socket.gethostbyname(name)) else None
+    except OSError:
+        return None
+
+
 def test_redirects_to_internal_addresses_other_than_the_sites_own_are_refused(crawl, db, tmp_path):
+    rebinding = _name_resolving_internally()
     with SampleSite(
         tmp_path / "other", routes={"/secret": Reply(body=b"<html>secret</html>")}
     ) as other:
@@ -389,7 +416,7 @@ def test_redirects_to_internal_addresses_other_than_the_sites_own_are_refused(cr
         routes = {
             "/": Reply(
                 body=b"<html><body><a href='/moved.html'>1</a><a href='/meta.html'>2</a>"
-                b"<a href='/hex.html'>3</a></body></html>"
+                b"<a href='/hex.html'>3</a><a href='/name.html'>4</a></body></html>"
             ),
             "/robots.txt": Reply(status=404, content_type="text/plain"),
             "/moved.html": Reply(status=302, headers={"Location": f"{other.base_url}/secret"}),
@@ -399,11 +426,17 @@ def test_redirects_to_internal_addresses_other_than_the_sites_own_are_refused(cr
             "/hex.html": Reply(
                 status=302, headers={"Location": f"http://0x7f000001:{port}/secret"}
             ),
+            # A name, not an address, that resolves to this machine: refused when resolved.
+            "/name.html": Reply(
+                status=302, headers={"Location": f"http://{rebinding or '0'}:{port}/secret"}
+            ),
         }
         with SampleSite(tmp_path / "site", routes=routes) as site:
             result = crawl({"sites": [{"name": "s", "base_url": f"{site.base_url}/"}]})
             assert result.returncode == 0, result.log[-3000:]
-            assert {"/moved.html", "/meta.html", "/hex.html"} <= set(site.paths())
+            assert {"/moved.html", "/meta.html", "/hex.html", "/name.html"} <= set(site.paths())
         assert other.paths() == []  # the site's own address only
     run = db.crawl_runs.find_one()
-    assert run["fetch_errors"].get("blocked_address") == 3
+    assert run["fetch_errors"].get("blocked_address") == 4
+    if rebinding:
+        assert f"Refused {rebinding}: it resolves to the internal address" in result.log

@@ -153,6 +153,10 @@ def test_interrupted_crawl_resumes_and_stores_every_article_once(mongo_uri, db, 
         ({"pages/fetched": 5, "incremental/skipped_stored": 30}, "nothing_new"),
         ({"pages/fetched": 5, "pages/article": 3, "stored/existing": 3}, "nothing_new"),
         ({"pages/fetched": 5, "pages/article": 3, "drop/language": 3}, "stored_nothing"),
+        (
+            {"pages/fetched": 9, "pages/article": 3, "stored/new": 3, "url_pattern/timeout": 2},
+            "slow_pattern",
+        ),
     ],
 )
 def test_site_flags(counts, flag):

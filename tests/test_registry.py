@@ -205,3 +205,25 @@ def test_url_patterns_match_as_before_and_cross_to_workers():
     assert pattern.search("https://x.example/news/2026/a.html")
     assert not pattern.search("https://x.example/tag/news/")
     assert pickle.loads(pickle.dumps(pattern)).search("https://x.example/news/2026/a.html")
+
+
+def test_a_pattern_that_gives_up_on_a_url_is_counted_for_its_site():
+    """A pattern the load-time probes do not catch (it backtracks on `x` only) still gives up on
+    the URL that sets it off: that URL is taken for a non-article, and the give-up counted."""
+    from zoneinfo import ZoneInfo
+
+    from crawler.extract.pages import analyze_page
+
+    (entry,) = parse_registry({"sites": [site(article_url_pattern=r"/(x|xx)+$")]})
+    page = b"<html><head><title>t</title></head><body><p>text</p></body></html>"
+    analysis = analyze_page(
+        page, "https://x.example/" + "x" * 60 + "!", "utf-8", listed=False,
+        pattern=entry.article_url_pattern, selectors={}, tz=ZoneInfo("UTC"), follow=False,
+    )  # fmt: skip
+    assert analysis.pattern_timeouts == 1
+    assert analysis.verdict.reason == "url_pattern_mismatch"
+    ok = analyze_page(
+        page, "https://x.example/xxx", "utf-8", listed=False,
+        pattern=entry.article_url_pattern, selectors={}, tz=ZoneInfo("UTC"), follow=False,
+    )  # fmt: skip
+    assert ok.pattern_timeouts == 0 and ok.verdict.is_article

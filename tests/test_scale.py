@@ -116,7 +116,7 @@ def test_a_stalled_database_holds_the_crawl_back_and_a_stop_loses_nothing(tmp_pa
     assert re.search(r"'akhbar/mongo/unsaved': (\d+)", log).group(1) == str(len(lines))
     # The loss is where monitoring looks: the exit code, and the log's last words.
     assert process.returncode == 3
-    assert f"{len(lines)} articles in the unsaved file" in log
+    assert f"{len(lines)} articles left in the unsaved file" in log
 
 
 def article_requests(site) -> list[str]:

@@ -34,6 +34,15 @@ from crawler.extract.selectors import UrlPattern
 BOT_WALL = "bot_wall"  # the verdict's reason on a challenge page
 BINARY = "binary"  # bytes that are not text, whatever the server called them
 PAGE_ERROR = "page_error"  # a page that could not be read at all (the error says why)
+TOO_DEEP = "too_deep"  # elements nested deeper than the HTML parsers behind extraction read
+
+# libxml2 stops at 256 levels outside its "huge" mode, which the body extractors use: text nested
+# deeper is not seen. No real page comes near (news pages nest 20-60 deep); a page that does, and
+# whose body came out empty for it, is dropped as `too_deep` rather than rendered and dropped as
+# too short. One XPath step per level: a walk of the tree in C, run only for such pages.
+MAX_DEPTH = 250
+_DEEPER_THAN_MAX = etree.XPath("boolean(/" + "/".join(["*"] * (MAX_DEPTH + 1)) + ")")
+SHORT_BODY_WORDS = 50  # a body this short gets the depth check
 
 
 def looks_binary(body: bytes) -> bool:
@@ -60,6 +69,7 @@ class PageAnalysis:
     feeds: list[str] = field(default_factory=list)  # feed links of a listing
     pages: list[str] = field(default_factory=list)  # pagination links of a listing
     links: list[str] = field(default_factory=list)  # in-page links to follow (no nofollow)
+    pattern_timeouts: int = 0  # searches of the site's article_url_pattern that gave up
 
 
 # Links a crawl follows: what Scrapy's `LinkExtractor(unique=True)` gives, read straight off the
@@ -124,10 +134,14 @@ def analyze_page(
     """
     if looks_binary(body):
         return PageAnalysis(Verdict(False, BINARY))
+    timeouts = pattern.timeouts if pattern is not None else 0
     try:
-        return _analyze(body, url, encoding, listed, pattern, selectors, tz, follow, status)
+        analysis = _analyze(body, url, encoding, listed, pattern, selectors, tz, follow, status)
     except (Exception, RecursionError):  # a page nested tens of thousands deep, say
-        return PageAnalysis(Verdict(False, PAGE_ERROR), error=traceback.format_exc(limit=5))
+        analysis = PageAnalysis(Verdict(False, PAGE_ERROR), error=traceback.format_exc(limit=5))
+    if pattern is not None:
+        analysis.pattern_timeouts = pattern.timeouts - timeouts
+    return analysis
 
 
 def _analyze(
@@ -155,6 +169,10 @@ def _analyze(
             )
         except Exception:
             analysis.error = traceback.format_exc()
+        article = analysis.article
+        short = article is None or len((article.body or "").split()) < SHORT_BODY_WORDS
+        if short and isinstance(sel.root, etree._Element) and _DEEPER_THAN_MAX(sel.root):
+            return PageAnalysis(Verdict(False, TOO_DEEP))
     else:
         analysis.feeds = feed_links(sel, url)
         analysis.pages = pagination_links(sel, url)

@@ -20,7 +20,7 @@ class UrlPattern:
 
     A pattern that backtracks without end on the probes below is refused when the registry is
     loaded; one that still does on a real URL gives up after `TIMEOUT` seconds and does not match
-    (counted by the caller as a non-article), instead of freezing the crawl.
+    (`timeouts` counts it, for the caller to report per site), instead of freezing the crawl.
     """
 
     TIMEOUT = 0.05
@@ -34,6 +34,7 @@ class UrlPattern:
     def __init__(self, source: str) -> None:
         self.pattern = source
         self._compiled = regex.compile(source)
+        self.timeouts = 0  # searches that gave up
         for probe in self.PROBES:
             self._compiled.search(probe, timeout=self.TIMEOUT)  # TimeoutError: refused
 
@@ -41,6 +42,7 @@ class UrlPattern:
         try:
             return self._compiled.search(url, timeout=self.TIMEOUT) is not None
         except TimeoutError:
+            self.timeouts += 1
             logger.warning("article_url_pattern %r gave up on %s", self.pattern[:80], url[:200])
             return False
 

@@ -28,7 +28,14 @@ from crawler.extract.discovery import (
     parse_xml_document,
     sitemaps_from_robots,
 )
-from crawler.extract.pages import BINARY, BOT_WALL, PAGE_ERROR, PageAnalysis, analyze_page
+from crawler.extract.pages import (
+    BINARY,
+    BOT_WALL,
+    PAGE_ERROR,
+    TOO_DEEP,
+    PageAnalysis,
+    analyze_page,
+)
 from crawler.extract.urls import canonical_url, same_site, url_key
 from crawler.items import SCHEMA_VERSION, ArticleItem
 from crawler.registry import RegistryError, Site, parse_duration, select_sites
@@ -36,6 +43,7 @@ from crawler.runtime.browser import render_meta
 from crawler.runtime.context import RunContext
 from crawler.runtime.distributed import is_distributed
 from crawler.runtime.incremental import StoredUrls
+from crawler.runtime.netguard import resolved_internally
 from crawler.runtime.workers import Workers
 from crawler.stats import count
 
@@ -124,6 +132,16 @@ class NewsSpider(scrapy.Spider):
         (what `akhbar check-sites` and operators read per site)."""
         count(self.crawler.stats, key, n, site.name if site else None)
 
+    def _matches_pattern(self, site: Site, url: str) -> bool:
+        pattern = site.article_url_pattern
+        if pattern is None:
+            return False
+        timeouts = pattern.timeouts
+        found = pattern.search(url)
+        if pattern.timeouts > timeouts:
+            self._count("url_pattern/timeout", site=site)
+        return found
+
     def _page_request(
         self, site: Site, url: str, *, depth: int, listing_page: int = 1, listed: bool = False
     ) -> Request | None:
@@ -148,8 +166,7 @@ class NewsSpider(scrapy.Spider):
         self.seen_urls.add(key)
         meta = {"site": site.name, "hops": depth, "listing_page": listing_page, "listed": listed}
         meta["download_slot"] = site.name
-        pattern = site.article_url_pattern
-        if site.render_js and (listed or (pattern is not None and pattern.search(url))):
+        if site.render_js and (listed or self._matches_pattern(site, url)):
             # Known to be an article of a site built in the browser: no point fetching the shell.
             meta |= render_meta(site.selectors.get("body"), self.render_timeout_ms)
         return Request(
@@ -329,11 +346,15 @@ class NewsSpider(scrapy.Spider):
             status=response.status,
         )
         verdict = page.verdict
+        if page.pattern_timeouts:
+            # The site's pattern gave up on this URL (taken for a non-article): the registry
+            # entry needs a look.
+            self._count("url_pattern/timeout", page.pattern_timeouts, site=site)
         if verdict.reason == BOT_WALL:
             self._count("blocked/challenge", site=site)
             logger.warning("Bot wall (challenge page) at %s", response.url)
             return
-        if verdict.reason in (BINARY, PAGE_ERROR):
+        if verdict.reason in (BINARY, PAGE_ERROR, TOO_DEEP):
             # Not a page that can be read: counted as a drop, never taken for a listing.
             self._count(f"drop/{verdict.reason}", site=site)
             logger.warning("Dropped %s (%s)%s", response.url, verdict.reason,
@@ -459,6 +480,10 @@ class NewsSpider(scrapy.Spider):
                 logger.debug("Not fetched: %s (%s)", request.url, failure.getErrorMessage())
                 return
             reason = "redirect_loop"
+        elif resolved_internally(request.url):
+            # A name that resolves to an internal address (when not retried: retries are refused,
+            # and counted, by the guard).
+            reason = "blocked_address"
         else:
             reason = failure.type.__name__
         if request.meta.get("rendered"):
