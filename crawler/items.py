@@ -47,6 +47,8 @@ class ArticleItem(scrapy.Item):
     topic = scrapy.Field()
     topic_confidence = scrapy.Field()
     topic_source = scrapy.Field()
+    topic_method = scrapy.Field()  # section, model, lexicon or none: the path that decided
+    topic_model = scrapy.Field()  # version of the topic model the article was annotated with
     keywords = scrapy.Field()
     word_count = scrapy.Field()
     content_hash = scrapy.Field()

@@ -142,9 +142,13 @@ LANGUAGE_SEED = _env("LANGUAGE_SEED", 0)  # langdetect is random; a seed makes i
 LANGUAGE_KEEP = _env("LANGUAGE_KEEP", "")  # comma-separated codes to store; empty: all
 
 # Topic stage.
-TOPIC_SAMPLE_CHARS = _env("TOPIC_SAMPLE_CHARS", 1000)  # body characters classifier/keywords read
-TOPIC_MIN_CONFIDENCE = _env("TOPIC_MIN_CONFIDENCE", 0.15)  # lower margin over the runner-up: other
-TOPIC_MIN_SCORE = _env("TOPIC_MIN_SCORE", 4.0)  # less lexicon evidence than this: other
+TOPIC_SAMPLE_CHARS = _env("TOPIC_SAMPLE_CHARS", 2000)  # body characters classifier/keywords read
+# The trained model's answer is taken from this probability up (crawler/text/topic.py)...
+TOPIC_MIN_PROBABILITY = _env("TOPIC_MIN_PROBABILITY", 0.5)
+# ... and the lexicons may overrule it below this one (health, religion, science, service pages).
+TOPIC_LEXICON_OVERRULE = _env("TOPIC_LEXICON_OVERRULE", 0.6)
+TOPIC_MIN_CONFIDENCE = _env("TOPIC_MIN_CONFIDENCE", 0.15)  # lexicon margin over the runner-up
+TOPIC_MIN_SCORE = _env("TOPIC_MIN_SCORE", 4.0)  # less lexicon evidence than this: not sure
 TOPIC_KEYWORDS = _env("TOPIC_KEYWORDS", 10)
 
 # Dedupe stage: near-duplicates are bodies whose estimated Jaccard similarity (word 3-shingles of

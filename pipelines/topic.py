@@ -1,7 +1,9 @@
-"""Topic stage: `topic`, `topic_confidence`, `topic_source` and `keywords` of each article.
+"""Topic stage: `topic`, `topic_confidence`, `topic_source`, `topic_method`, `topic_model` and
+`keywords` of each article.
 
 The site's own section, tags or URL decide when they name a known section (`topic_source: site`,
-with the registry's `topic_map` first); otherwise a lexicon classifier reads the text (`content`).
+with the registry's `topic_map` first); otherwise the trained model and the lexicons read the text
+(`content`; `crawler.text.topic.classify_content`).
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
+from crawler import settings as defaults
 from crawler.runtime.context import RunContext
-from crawler.text.language import text_sample
-from crawler.text.topic import content_topic, keywords, site_topic
+from crawler.text.topic import annotate_topic
 
 
 class TopicPipeline:
@@ -22,10 +24,7 @@ class TopicPipeline:
         settings = crawler.settings
         self.crawler = crawler
         self.stats = crawler.stats
-        self.sample_chars = settings.getint("TOPIC_SAMPLE_CHARS")
-        self.min_confidence = settings.getfloat("TOPIC_MIN_CONFIDENCE")
-        self.min_score = settings.getfloat("TOPIC_MIN_SCORE")
-        self.keyword_limit = settings.getint("TOPIC_KEYWORDS")
+        self.options = topic_options(settings)
 
     @classmethod
     def from_crawler(cls, crawler) -> TopicPipeline:
@@ -38,19 +37,33 @@ class TopicPipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        title = adapter.get("title") or ""
-        sample = text_sample(None, adapter.get("body") or "", self.sample_chars)
-        guess = site_topic(
-            adapter.get("section"),
-            adapter.get("tags") or [],
-            adapter.get("url") or "",
-            self._topic_map(adapter.get("site")),
-        ) or content_topic(
-            title, sample, min_confidence=self.min_confidence, min_score=self.min_score
+        fields = annotate_topic(
+            adapter.get("title") or "",
+            adapter.get("body") or "",
+            section=adapter.get("section"),
+            tags=adapter.get("tags") or [],
+            url=adapter.get("url") or "",
+            topic_map=self._topic_map(adapter.get("site")),
+            **self.options,
         )
-        adapter["topic"] = guess.topic
-        adapter["topic_confidence"] = guess.confidence
-        adapter["topic_source"] = guess.source
-        adapter["keywords"] = keywords(title, sample, self.keyword_limit)
-        self.stats.inc_value(f"akhbar/topic/{guess.source}/{guess.topic}")
+        for name, value in fields.items():
+            adapter[name] = value
+        self.stats.inc_value(f"akhbar/topic/{fields['topic_method']}/{fields['topic']}")
         return item
+
+
+def topic_options(settings) -> dict[str, Any]:
+    """The topic settings, as `annotate_topic` takes them (the stage's, `akhbar classify`'s and
+    `akhbar reannotate`'s)."""
+    return {
+        "sample_chars": settings.getint("TOPIC_SAMPLE_CHARS", defaults.TOPIC_SAMPLE_CHARS),
+        "keyword_limit": settings.getint("TOPIC_KEYWORDS", defaults.TOPIC_KEYWORDS),
+        "min_probability": settings.getfloat(
+            "TOPIC_MIN_PROBABILITY", defaults.TOPIC_MIN_PROBABILITY
+        ),
+        "lexicon_overrule": settings.getfloat(
+            "TOPIC_LEXICON_OVERRULE", defaults.TOPIC_LEXICON_OVERRULE
+        ),
+        "min_confidence": settings.getfloat("TOPIC_MIN_CONFIDENCE", defaults.TOPIC_MIN_CONFIDENCE),
+        "min_score": settings.getfloat("TOPIC_MIN_SCORE", defaults.TOPIC_MIN_SCORE),
+    }

@@ -32,6 +32,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("export", "articles to JSONL, CSV or Parquet (streamed)"),
     "report": ("report", "an HTML page with charts of the corpus"),
     "migrate": ("migrate", "add search fields to stored articles (idempotent)"),
+    "classify": ("classify", "language and topic of JSON lines texts (id, title, body, ...)"),
+    "reannotate": (
+        "reannotate",
+        "recompute language, topic and keywords of stored articles after a model change",
+    ),
     "db": ("db", "the managed local store: start, stop, status, uri"),
 }
 

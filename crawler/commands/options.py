@@ -76,3 +76,15 @@ def on_database(args: argparse.Namespace, action: Callable[[Any], int]) -> int:
         return 2
     finally:
         client.close()
+
+
+def project_settings():
+    """akhbar's settings (crawler/settings.py, environment overrides included) as Scrapy
+    `Settings`, for commands that run the stages' code outside a crawl."""
+    from scrapy.settings import Settings
+
+    from crawler import settings as module
+
+    settings = Settings()
+    settings.setmodule(module, priority="project")
+    return settings

@@ -1,7 +1,9 @@
-"""Topic of an article: the site's own section first, a transparent lexicon classifier otherwise,
-and the article's salient keywords.
+"""Topic of an article: the site's own section first, then the trained model
+(`crawler.text.topic_model`) with the lexicons beside it, and the article's salient keywords.
 
-Everything works on the matching normal form (`crawler.text.normalize`); nothing is downloaded.
+The model knows the topics its training data has; the lexicons are the evidence for the others
+(health, religion, science) and, with the model's doubt, for `other`. Everything works on the
+matching normal form (`crawler.text.normalize`); nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import yaml
 
 from crawler.items import TOPICS
+from crawler.text.language import text_sample
 from crawler.text.normalize import matching_form, words
+from crawler.text.topic_model import TopicModel, shipped_model
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -47,11 +52,14 @@ LETTER_PREFIXES = ("و", "ف", "ب", "ل", "ك")
 
 @dataclass(frozen=True)
 class TopicGuess:
-    """A topic of the taxonomy, a confidence in [0, 1], and where it came from."""
+    """A topic of the taxonomy, a confidence in [0, 1], and where it came from: `source` is
+    `site` or `content` (the schema's), `method` the path that decided: `section` (the site's
+    section, tags, URL or topic_map), `model`, `lexicon`, or `none` (`other`: no evidence)."""
 
     topic: str
     confidence: float
-    source: str  # "site" or "content"
+    source: str
+    method: str = "lexicon"
 
 
 def _strip_article(word: str) -> str:
@@ -110,7 +118,7 @@ def site_topic(
         for label in labels:
             topic = _label_topic(label, table, longest_first)
             if topic in TOPICS:
-                return TopicGuess(topic, confidence, "site")
+                return TopicGuess(topic, confidence, "site", "section")
     return None
 
 
@@ -150,16 +158,103 @@ def content_topic(
 ) -> TopicGuess:
     """Topic from the text: the best-scoring lexicon, confidence = its margin over the runner-up.
     Below `min_score` or `min_confidence` the topic is `other`."""
-    scores = topic_scores(title, body)
+    best, margin = lexicon_topic(topic_scores(title, body), min_confidence, min_score)
+    if best is None:
+        return TopicGuess("other", round(margin, 3), "content", "none")
+    return TopicGuess(best, round(margin, 3), "content", "lexicon")
+
+
+def lexicon_topic(
+    scores: dict[str, float], min_confidence: float, min_score: float
+) -> tuple[str | None, float]:
+    """The lexicons' topic (None below `min_score` or `min_confidence`) and its margin over the
+    runner-up."""
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     if not ranked or ranked[0][1] < min_score:
-        return TopicGuess("other", 0.0, "content")
+        return None, 0.0
     best, top = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     margin = (top - runner_up) / top
-    if margin < min_confidence:
-        return TopicGuess("other", round(margin, 3), "content")
-    return TopicGuess(best, round(margin, 3), "content")
+    return (best if margin >= min_confidence else None), margin
+
+
+def classify_content(
+    title: str,
+    body: str,
+    *,
+    model: TopicModel | None = None,
+    min_probability: float = 0.5,
+    lexicon_overrule: float = 0.6,
+    strong_score: float = 8.0,
+    strong_margin: float = 0.5,
+    min_confidence: float = 0.15,
+    min_score: float = 4.0,
+) -> TopicGuess:
+    """Topic from the text (`body` is the sample the stage reads). The lexicons are *sure* at a
+    score of `min_score` and a margin of `min_confidence` over the runner-up, *strong* at
+    `strong_score` and `strong_margin`. In this order:
+
+    1. a topic the model was not trained on (health, religion, science, `other`'s service pages)
+       when its lexicon is strong, or sure while the model's probability is under
+       `lexicon_overrule`: the model cannot say such a topic, only take the article elsewhere
+       (its science-and-technology training sections pull science and health to technology);
+    2. a trained topic the lexicons are strong on while the model is unsure (under
+       `lexicon_overrule`) and names another;
+    3. the model's topic when its probability is at least `min_probability`
+       (`topic_confidence` is that probability, calibrated on unseen publishers);
+    4. the lexicons' topic when they are sure;
+    5. `other`, with the model's doubt (1 - its best probability) as confidence.
+
+    The thresholds were tuned on leave-one-publisher-out predictions of the training collection
+    and on `tests/data/topic_articles.py` + `topic_dev.py` (docs/decisions.md).
+    """
+    model = model or shipped_model()
+    prediction = model.predict(title, body)
+    scores = topic_scores(title, body)
+    lexicon, margin = lexicon_topic(scores, min_confidence, min_score)
+    strong = lexicon is not None and scores[lexicon] >= strong_score and margin >= strong_margin
+    unsure = prediction.probability < lexicon_overrule
+    untrained = lexicon is not None and lexicon not in model.labels
+    if (untrained and (strong or unsure)) or (strong and unsure and lexicon != prediction.topic):
+        guess = TopicGuess(lexicon, round(margin, 3), "content", "lexicon")
+    elif prediction.probability >= min_probability:
+        guess = TopicGuess(prediction.topic, round(prediction.probability, 3), "content", "model")
+    elif lexicon is not None:
+        guess = TopicGuess(lexicon, round(margin, 3), "content", "lexicon")
+    else:
+        guess = TopicGuess("other", round(1.0 - prediction.probability, 3), "content", "none")
+    return guess
+
+
+def annotate_topic(
+    title: str,
+    body: str,
+    *,
+    section: str | None = None,
+    tags: list[str] | None = None,
+    url: str = "",
+    topic_map: dict[str, str] | None = None,
+    sample_chars: int = 2000,
+    keyword_limit: int = 10,
+    model: TopicModel | None = None,
+    **thresholds: float,
+) -> dict[str, Any]:
+    """The topic fields of an article: the site's own section, tags, URL or `topic_map` first,
+    then the text (`classify_content` on the body's first `sample_chars`); and its keywords.
+    What the topic stage, `akhbar classify` and `akhbar reannotate` store."""
+    model = model or shipped_model()
+    sample = text_sample(None, body or "", sample_chars)
+    guess = site_topic(section, tags or [], url, topic_map) or classify_content(
+        title, sample, model=model, **thresholds
+    )
+    return {
+        "topic": guess.topic,
+        "topic_confidence": guess.confidence,
+        "topic_source": guess.source,
+        "topic_method": guess.method,
+        "topic_model": model.version,
+        "keywords": keywords(title, sample, keyword_limit),
+    }
 
 
 SURFACE_WORD = re.compile(r"[\w\u0600-\u06ff]+")
