@@ -147,6 +147,8 @@ TOPIC_SAMPLE_CHARS = _env("TOPIC_SAMPLE_CHARS", 2000)  # body characters classif
 TOPIC_MIN_PROBABILITY = _env("TOPIC_MIN_PROBABILITY", 0.5)
 # ... and the lexicons may overrule it below this one (health, religion, science, service pages).
 TOPIC_LEXICON_OVERRULE = _env("TOPIC_LEXICON_OVERRULE", 0.6)
+# ... or below this one for a topic the model learnt from one publisher only (society).
+TOPIC_THIN_OVERRULE = _env("TOPIC_THIN_OVERRULE", 0.9)
 TOPIC_MIN_CONFIDENCE = _env("TOPIC_MIN_CONFIDENCE", 0.15)  # lexicon margin over the runner-up
 TOPIC_MIN_SCORE = _env("TOPIC_MIN_SCORE", 4.0)  # less lexicon evidence than this: not sure
 TOPIC_KEYWORDS = _env("TOPIC_KEYWORDS", 10)

@@ -64,6 +64,7 @@ def topic_options(settings) -> dict[str, Any]:
         "lexicon_overrule": settings.getfloat(
             "TOPIC_LEXICON_OVERRULE", defaults.TOPIC_LEXICON_OVERRULE
         ),
+        "thin_overrule": settings.getfloat("TOPIC_THIN_OVERRULE", defaults.TOPIC_THIN_OVERRULE),
         "min_confidence": settings.getfloat("TOPIC_MIN_CONFIDENCE", defaults.TOPIC_MIN_CONFIDENCE),
         "min_score": settings.getfloat("TOPIC_MIN_SCORE", defaults.TOPIC_MIN_SCORE),
     }

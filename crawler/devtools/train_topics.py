@@ -154,6 +154,11 @@ def main(argv: list[str] | None = None) -> int:
         "sample_chars": sample_chars,
         "trained_on": f"{args.data.name}: {len(examples)} articles",
         "lopo_accuracy": round(accuracy, 4),
+        # How many publishers each label was learnt from: one publisher's topic is its style as
+        # much as the topic (crawler/text/topic.py lets strong lexicon evidence overrule it).
+        "publishers": {
+            label: len({e.source for e in examples if e.topic == label}) for label in labels
+        },
         "trainer": f"scikit-learn {sklearn.__version__} LinearSVC C={C} balanced, "
         f"tf-idf sublinear, {len(vectorizer.vocabulary_)} features",
     }

@@ -185,6 +185,7 @@ def classify_content(
     model: TopicModel | None = None,
     min_probability: float = 0.5,
     lexicon_overrule: float = 0.6,
+    thin_overrule: float = 0.9,
     strong_score: float = 8.0,
     strong_margin: float = 0.5,
     min_confidence: float = 0.15,
@@ -198,8 +199,10 @@ def classify_content(
        when its lexicon is strong, or sure while the model's probability is under
        `lexicon_overrule`: the model cannot say such a topic, only take the article elsewhere
        (its science-and-technology training sections pull science and health to technology);
-    2. a trained topic the lexicons are strong on while the model is unsure (under
-       `lexicon_overrule`) and names another;
+    2. a trained topic the lexicons are strong on while the model names another and is unsure:
+       under `lexicon_overrule`, or under `thin_overrule` for a topic the model learnt from one
+       publisher only (society: its training articles are one Tunisian radio's, and other
+       newsrooms' police, court and accident news reads as politics to it);
     3. the model's topic when its probability is at least `min_probability`
        (`topic_confidence` is that probability, calibrated on unseen publishers);
     4. the lexicons' topic when they are sure;
@@ -215,7 +218,9 @@ def classify_content(
     strong = lexicon is not None and scores[lexicon] >= strong_score and margin >= strong_margin
     unsure = prediction.probability < lexicon_overrule
     untrained = lexicon is not None and lexicon not in model.labels
-    if (untrained and (strong or unsure)) or (strong and unsure and lexicon != prediction.topic):
+    thin = lexicon in model.thin_labels
+    doubt = prediction.probability < thin_overrule if thin else unsure
+    if (untrained and (strong or unsure)) or (strong and doubt and lexicon != prediction.topic):
         guess = TopicGuess(lexicon, round(margin, 3), "content", "lexicon")
     elif prediction.probability >= min_probability:
         guess = TopicGuess(prediction.topic, round(prediction.probability, 3), "content", "model")

@@ -81,6 +81,10 @@ class TopicModel:
         self.labels: tuple[str, ...] = tuple(meta["labels"])
         self.temperature = float(meta["temperature"])
         self.version: str = meta["version"]
+        # Labels learnt from a single publisher (see crawler.text.topic.classify_content).
+        self.thin_labels = frozenset(
+            label for label, n in meta.get("publishers", {}).items() if n < 2
+        )
         self.meta = meta
         self._words: dict[str, np.ndarray] = {}
         self._empty = np.zeros(0, dtype=np.int32)
