@@ -11,7 +11,7 @@ import time
 from bench.figures import median_p95
 from crawler import settings
 from crawler.text.language import detect_language, text_sample
-from crawler.text.topic import content_topic, keywords, site_topic
+from crawler.text.topic import annotate_topic
 from tests.data.topic_articles import ARTICLES
 
 ROUNDS = 60
@@ -35,9 +35,13 @@ def language_stage(title: str, body: str) -> None:
 
 
 def topic_stage(title: str, body: str) -> None:
-    sample = text_sample(None, body, settings.TOPIC_SAMPLE_CHARS)
-    site_topic(None, [], "https://news.example/a/1") or content_topic(title, sample)
-    keywords(title, sample, settings.TOPIC_KEYWORDS)
+    annotate_topic(
+        title,
+        body,
+        url="https://news.example/a/1",
+        sample_chars=settings.TOPIC_SAMPLE_CHARS,
+        keyword_limit=settings.TOPIC_KEYWORDS,
+    )
 
 
 def measure(stage, words: int) -> tuple[float, float]:

@@ -109,10 +109,18 @@ def leave_one_publisher_out() -> None:
             show(source, scores([examples[i].topic for i in picked], [found[i] for i in picked]))
         picked = [i for i in range(len(examples)) if seen[i]]
         show("pooled", scores([examples[i].topic for i in picked], [found[i] for i in picked]))
-    decided = Counter(
-        a if a in labels else "lexicon/other" for a, s in zip(answers, seen, strict=True) if s
-    )
-    print(f"  answers of the full path: {dict(decided)}")
+    # BBC Arabic's and Sky News Arabia's "technology" are science-and-technology sections (the
+    # training file's README): science and health answers there are not errors of the taxonomy.
+    picked = [i for i in range(len(examples)) if seen[i]]
+    mapped = [
+        examples[i].topic
+        if examples[i].topic == "technology" and answers[i] in ("science", "health")
+        else answers[i]
+        for i in picked
+    ]
+    show("pooled, sci/health=tech", scores([examples[i].topic for i in picked], mapped))
+    outside = Counter(answers[i] for i in picked if answers[i] not in labels)
+    print(f"  answers outside the trained topics: {dict(outside.most_common())}")
 
 
 def held_out() -> list[tuple[str, str]]:
