@@ -445,3 +445,41 @@ def test_redirects_to_internal_addresses_other_than_the_sites_own_are_refused(cr
     assert run["fetch_errors"].get("blocked_address") == 4
     if rebinding:
         assert f"Refused {rebinding}: it resolves to the internal address" in result.log
+
+
+def test_front_and_section_pages_with_article_jsonld_are_not_stored(crawl, db, tmp_path):
+    """A JSON-LD site whose front page carries a NewsArticle node and whose section page lists
+    its stories as NewsArticle nodes: only the two articles are stored."""
+    import json
+
+    def html(title: str, node: dict, links: str = "", text: str = "") -> bytes:
+        ld = json.dumps(node, ensure_ascii=False)
+        return (
+            f'<html><head><title>{title}</title><script type="application/ld+json">{ld}</script>'
+            f"</head><body><h1>{title}</h1>{links}{text}</body></html>"
+        ).encode()
+
+    story = "".join(f"<p>{body}</p>" for _, _, body in TOPIC_ARTICLES[:6])
+    other_story = "".join(f"<p>{body}</p>" for _, _, body in TOPIC_ARTICLES[10:16])
+    teaser = {"@type": "NewsArticle", "headline": "الخبر الرئيسي", "datePublished": "2026-11-20"}
+    links = "<a href='/economy/'>اقتصاد</a><a href='/news/a.html'>أ</a><a href='/news/b.html'>ب</a>"
+    with SampleSite(tmp_path, routes={}) as site:
+        base = site.base_url
+        site.routes.update({
+            "/robots.txt": Reply(status=404, content_type="text/plain"),
+            "/": Reply(body=html("الرئيسية", teaser, links, story)),
+            "/economy/": Reply(body=html("اقتصاد", {
+                "@type": "CollectionPage",
+                "mainEntity": [{**teaser, "url": f"{base}/news/a.html"},
+                               {**teaser, "url": f"{base}/news/b.html"}],
+            }, links, story)),
+            "/news/a.html": Reply(body=html("خبر أ", {**teaser, "url": f"{base}/news/a.html"}, text=story)),
+            "/news/b.html": Reply(body=html("خبر ب", teaser, text=other_story)),
+        })  # fmt: skip
+        result = crawl({"sites": [{"name": "ld", "base_url": f"{base}/"}]})
+        assert result.returncode == 0, result.log[-3000:]
+        assert {"/", "/economy/", "/news/a.html", "/news/b.html"} <= set(site.paths())
+    stored = sorted(d["url"].rsplit("/", 1)[-1] for d in db.articles.find())
+    assert stored == ["a.html", "b.html"]
+    run = db.crawl_runs.find_one()
+    assert run["stats"]["akhbar/pages/listing"] == 2

@@ -193,3 +193,46 @@ def test_an_invalid_declared_date_is_left_empty_not_guessed(meta):
     article = extract_article(html, f"{BASE}/news/2024/02/x.html")
     assert article.published_at is None
     assert [reason for _, reason in article.invalid_dates] == ["unparseable"]
+
+
+def _jsonld_page(*nodes: dict, canonical: str | None = None) -> str:
+    import json
+
+    scripts = "".join(
+        f'<script type="application/ld+json">{json.dumps(n, ensure_ascii=False)}</script>'
+        for n in nodes
+    )
+    link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    return f"<html><head>{scripts}{link}</head><body><h1>عنوان</h1>{PARAGRAPH * 8}</body></html>"
+
+
+def test_front_and_section_pages_with_article_jsonld_are_not_articles():
+    """Home, section and tag pages often carry NewsArticle JSON-LD (the lead story, a CMS
+    template, the teasers): only a node about this very page makes it an article."""
+    teaser = {"@type": "NewsArticle", "headline": "خبر", "datePublished": "2026-11-20"}
+    # The front page: never an article, whatever it says about itself.
+    assert analyse(_jsonld_page(teaser), f"{BASE}/").reason == "home_page"
+    assert analyse(_jsonld_page(teaser), f"{BASE}/index.php?utm_source=x").reason == "home_page"
+    assert analyse(_jsonld_page(teaser), f"{BASE}/ar/").reason == "home_page"
+    # A section page whose CollectionPage lists its stories as NewsArticle nodes.
+    listing = {
+        "@type": "CollectionPage",
+        "mainEntity": [
+            {**teaser, "url": f"{BASE}/economy/2026/11/20/a.html"},
+            {**teaser, "url": f"{BASE}/economy/2026/11/20/b.html"},
+        ],
+    }
+    assert analyse(_jsonld_page(listing), f"{BASE}/economy/").reason == "jsonld_other_pages"
+    # A tag page with one "latest" article node about another page.
+    latest = {**teaser, "mainEntityOfPage": f"{BASE}/news/2026/11/19/c.html"}
+    assert not analyse(_jsonld_page(latest), f"{BASE}/hashtag/غزة").is_article
+    # The article itself: its node names it (tracking parameters, a trailing slash or the
+    # canonical URL of an AMP copy do not matter), or names no page at all.
+    own = {**teaser, "url": f"{BASE}/news/2026/11/19/c/"}
+    assert analyse(_jsonld_page(own), f"{BASE}/news/2026/11/19/c?utm_source=fb").reason == "jsonld"
+    amp = {**teaser, "url": f"{BASE}/news/c.html"}
+    page_html = _jsonld_page(amp, canonical=f"{BASE}/news/c.html")
+    assert analyse(page_html, f"{BASE}/amp/news/c.html").reason == "jsonld"
+    assert analyse(_jsonld_page(teaser), f"{BASE}/news/d.html").reason == "jsonld"
+    # Query-string articles at the root are not front pages.
+    assert analyse(_jsonld_page(teaser), f"{BASE}/index.php?id=1033").reason == "jsonld"

@@ -6,10 +6,11 @@ generic main-text extraction (trafilatura). Plain functions over page text; the 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import trafilatura
 from lxml import etree
@@ -17,7 +18,7 @@ from parsel import Selector, SelectorList
 
 from crawler.extract.metadata import PageMeta, extract_metadata
 from crawler.extract.selectors import UrlPattern, is_xpath
-from crawler.extract.urls import canonical_url, same_site, url_host
+from crawler.extract.urls import canonical_url, same_site, url_host, url_key
 from crawler.text.dates import check_date, parse_date
 
 # Paths of pages that list articles rather than being one: followed, never stored.
@@ -27,6 +28,12 @@ LISTING_PATH = re.compile(
     r"|[?&](?:s|q|page)=",
     re.IGNORECASE,
 )
+# Paths of a site's front page (after the trailing slash is dropped, lower case): the root, an
+# index file, a language root.
+HOME_PATHS = frozenset(
+    {"", "/index", "/index.html", "/index.htm", "/index.php", "/index.asp", "/index.aspx",
+     "/default.asp", "/default.aspx", "/home", "/ar", "/ar/index.html", "/arabic"}
+)  # fmt: skip
 # /2026/11/15/, /2026-11-15-, /20261115-: the date in a path is a strong hint of an article.
 DATE_PATH = re.compile(
     r"/(?:19|20)\d{2}(?:/|-)?(?:0?[1-9]|1[0-2])(?:/|-)?(?:0?[1-9]|[12]\d|3[01])\b"
@@ -132,13 +139,21 @@ def classify_page(
         if not article_url_pattern.search(url):
             return Verdict(False, "url_pattern_mismatch")
         return Verdict(True, "url_pattern")
+    if _is_home(url):
+        # A site's front page carries the JSON-LD of its lead stories, or its own NewsArticle
+        # template: never an article.
+        return Verdict(False, "home_page")
+    own = _jsonld_is_this_page(url, meta)
+    if own is False:
+        # Article nodes about other pages (the teasers of a section page, a "latest" block).
+        return Verdict(False, "jsonld_other_pages")
+    listing_types = {"collectionpage", "itemlist", "searchresultspage", "profilepage"}
+    if meta.jsonld_types & listing_types and not own:
+        return Verdict(False, "jsonld_listing")
     if meta.is_article_jsonld:
         return Verdict(True, "jsonld")
     if meta.og_type == "article":
         return Verdict(True, "og_type")
-    listing_types = {"collectionpage", "itemlist", "searchresultspage", "profilepage"}
-    if meta.jsonld_types & listing_types:
-        return Verdict(False, "jsonld_listing")
     if LISTING_PATH.search(url):
         return Verdict(False, "listing_url")
     low_links = stats.link_density < 0.5
@@ -149,6 +164,35 @@ def classify_page(
     if dense and low_links:
         return Verdict(True, "text_density")
     return Verdict(False, "not_article")
+
+
+def _is_home(url: str) -> bool:
+    """The site's root (`/`, `/index.html`, `/ar/`, `/?lang=ar`...): a front page. Not `/?p=123`
+    or `/index.php?id=7`: query-string articles live there."""
+    try:
+        parts = urlsplit(canonical_url(url))  # tracking parameters dropped
+    except ValueError:
+        return False
+    names = {name.lower() for name, _ in parse_qsl(parts.query, keep_blank_values=True)}
+    return parts.path.rstrip("/").lower() in HOME_PATHS and names <= {"lang", "hl", "locale"}
+
+
+def _jsonld_is_this_page(url: str, meta: PageMeta) -> bool | None:
+    """Whether the JSON-LD article nodes describe this page: True when one names this URL (or
+    the page's canonical URL), False when they name only other pages, None when they name none
+    (most sites leave `url` out: the node then speaks for the page it is on)."""
+    if not meta.article_urls:
+        return None
+    own = set()
+    for candidate in (url, meta.canonical):
+        if candidate:
+            with contextlib.suppress(ValueError):
+                own.add(url_key(urljoin(url, candidate)))
+    for named in meta.article_urls:
+        with contextlib.suppress(ValueError):
+            if url_key(urljoin(url, named)) in own:
+                return True
+    return False
 
 
 def _select(sel: Selector, expression: str) -> SelectorList:

@@ -54,6 +54,9 @@ class PageMeta:
     article_body: str | None = None
     breadcrumbs: list[str] = field(default_factory=list)
     site_name: str | None = None  # og:site_name, JSON-LD publisher: what titles are suffixed with
+    # The URLs the JSON-LD article nodes name as theirs (`url`, `mainEntityOfPage`): one node about
+    # another page, or several about several, make a listing, not this page's article.
+    article_urls: list[str] = field(default_factory=list)
 
 
 def _load_jsonld(text: str) -> Any:
@@ -184,6 +187,8 @@ def _apply_jsonld(meta: PageMeta, node: dict[str, Any]) -> None:
     meta.article_body = meta.article_body or _text(node.get("articleBody"))
     url = _text(node.get("url")) or _text(node.get("mainEntityOfPage"))
     meta.og_url = meta.og_url or url
+    if url and url not in meta.article_urls:
+        meta.article_urls.append(url)
     publisher = node.get("publisher")
     if isinstance(publisher, list):
         publisher = publisher[0] if publisher else None
