@@ -236,3 +236,30 @@ def test_front_and_section_pages_with_article_jsonld_are_not_articles():
     assert analyse(_jsonld_page(teaser), f"{BASE}/news/d.html").reason == "jsonld"
     # Query-string articles at the root are not front pages.
     assert analyse(_jsonld_page(teaser), f"{BASE}/index.php?id=1033").reason == "jsonld"
+
+
+def test_a_page_without_its_story_has_no_body():
+    """An article page whose story is missing: the headline alone, or the related-stories list
+    the main-text extractor falls back to, is not a body (the validate stage then drops the page
+    with a reason instead of storing headlines as text)."""
+    head = (
+        "<html><head><meta property='og:type' content='article'><title>خبر بلا متن</title></head>"
+    )
+    only_title = head + "<body><h1>خبر بلا متن</h1><div class='story'></div></body></html>"
+    assert extract_article(only_title, f"{BASE}/news/1.html").body == ""
+    related = "".join(
+        f"<li><a href='/n/{i}'>عنوان خبر آخر رقم {i} عن موضوع مختلف تماما في المنطقة</a></li>"
+        for i in range(8)
+    )
+    page_html = (
+        head
+        + f"<body><h1>خبر بلا متن</h1><div class='related'><ul>{related}</ul></div></body></html>"
+    )
+    assert "عنوان خبر آخر" not in extract_article(page_html, f"{BASE}/news/2.html").body
+    # A story whose paragraphs hold links keeps them: only a paragraph that is all link goes.
+    story = "".join(
+        f"<p>قال <a href='/p/{i}'>المتحدث</a> إن المحادثات ستستأنف الأسبوع المقبل في العاصمة بحضور الوفود {i}.</p>"
+        for i in range(5)
+    )
+    full = head + f"<body><h1>خبر</h1><article>{story}</article></body></html>"
+    assert extract_article(full, f"{BASE}/news/3.html").body.count("المحادثات") == 5

@@ -275,13 +275,28 @@ def _paragraphs_from_plain(text: str) -> str:
 
 
 def _without_leading_title(body: str, title: str | None) -> str:
-    """Main-text extractors keep the headline as the first line; the body should not repeat it."""
+    """Main-text extractors keep the headline as the first line; the body should not repeat it.
+    A body that is the headline alone is no body (the page is then dropped as `empty_body`)."""
     if not title or not body:
         return body
     first, _, rest = body.partition("\n\n")
-    if " ".join(first.split()) == " ".join(title.split()) and rest.strip():
+    if " ".join(first.split()) == " ".join(title.split()):
         return rest
     return body
+
+
+_LINKS = etree.XPath("//a[@href]")
+
+
+def _without_link_lines(body: str, sel: Selector) -> str:
+    """The main-text extractor's paragraphs, less those that are the whole text of a link: on a
+    page whose story is missing, it returns the related-stories list, headline by headline."""
+    if not body or not isinstance(sel.root, etree._Element):
+        return body
+    links = {" ".join(a.xpath("string()").split()) for a in _LINKS(sel.root)}
+    links.discard("")
+    kept = [p for p in body.split("\n\n") if " ".join(p.split()) not in links]
+    return "\n\n".join(kept)
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -352,7 +367,7 @@ def extract_article(
     )
     body = _selected_body(sel, selectors["body"]) if selectors.get("body") else ""
     if not body:
-        body = main_text(html, url)
+        body = _without_link_lines(main_text(html, url), sel)
     if not body and meta.article_body:
         # JS-built pages often carry the whole text in JSON-LD only.
         body = _paragraphs_from_plain(meta.article_body)
