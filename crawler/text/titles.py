@@ -92,6 +92,29 @@ def clean_title(
             title = _cut(title, keep_start=False)
             continue
         break
+    return _without_loose_site_name(title, names)
+
+
+# Where a known site name meets the headline without the spaced separator: "البيان: ...",
+# "... -البيان". Only the site's own name, exactly, is cut so: a colon after anything else is a
+# quote ("الوزير: ..."), and "بيان: ..." is not the site البيان.
+LOOSE_SEPARATOR = re.compile(r"\s*(?:::|\|\||[-|–—•·«»~/:])\s*")
+
+
+def _without_loose_site_name(title: str, names: set[str]) -> str:
+    if not names:
+        return title
+    found = list(LOOSE_SEPARATOR.finditer(title))
+    if not found:
+        return title
+    short = lambda s: 0 < len(s.split()) <= MAX_AFFIX_WORDS  # noqa: E731
+    first, last = found[0], found[-1]
+    prefix, rest = title[: first.start()], title[first.end() :]
+    if short(prefix) and rest.strip() and compact_form(prefix) in names:
+        return rest.strip()
+    head, suffix = title[: last.start()], title[last.end() :]
+    if short(suffix) and head.strip() and compact_form(suffix) in names:
+        return head.strip()
     return title
 
 
