@@ -263,3 +263,21 @@ def test_a_page_without_its_story_has_no_body():
     )
     full = head + f"<body><h1>خبر</h1><article>{story}</article></body></html>"
     assert extract_article(full, f"{BASE}/news/3.html").body.count("المحادثات") == 5
+
+
+def test_words_in_a_machine_readable_date_are_invalid_not_relative():
+    """JSON-LD `datePublished: "yesterday at noon"` is not a date (it was stored as yesterday's
+    midnight); the same words in the page's visible date line are read relative to the crawl."""
+    import json
+
+    node = {"@type": "NewsArticle", "headline": "خبر", "datePublished": "yesterday at noon"}
+    html = (
+        f'<html><head><script type="application/ld+json">{json.dumps(node)}</script></head>'
+        f"<body><h1>خبر</h1><span class='date'>منذ ساعتين</span>{PARAGRAPH * 5}</body></html>"
+    )
+    article = extract_article(html, f"{BASE}/news/1.html")
+    assert article.published_at is None
+    assert article.invalid_dates == [("yesterday at noon", "relative")]
+    visible = extract_article(html, f"{BASE}/news/1.html", selectors={"date": ".date"})
+    assert visible.published_at is not None  # the visible line, two hours before now
+    assert (datetime.now(UTC) - visible.published_at).total_seconds() < 3 * 3600

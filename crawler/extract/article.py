@@ -309,10 +309,16 @@ def _unique(values: list[str]) -> list[str]:
 
 
 def _first_date(
-    candidates: list[str], tz: tzinfo, invalid: list[tuple[str, str]]
+    candidates: list[str],
+    tz: tzinfo,
+    invalid: list[tuple[str, str]],
+    visible: frozenset[str] = frozenset(),
 ) -> datetime | None:
+    """The first valid date of `candidates`; the invalid ones before it go to `invalid`. Only
+    the `visible` ones (read off the page's text) may be relative ("منذ ساعتين"): in a
+    machine-readable field such words are invalid."""
     for raw in candidates:
-        parsed, problem = check_date(raw, tz)
+        parsed, problem = check_date(raw, tz, relative=raw in visible)
         if parsed:
             return parsed
         if problem != "missing":
@@ -378,7 +384,8 @@ def extract_article(
     if selected_date:
         date_candidates.append(selected_date)
     date_candidates += sel.xpath("//time/@datetime").getall()[:2]
-    published = _first_date(date_candidates, tz, invalid)
+    visible = frozenset([selected_date]) if selected_date else frozenset()
+    published = _first_date(date_candidates, tz, invalid, visible)
     modified = _first_date(meta.modified, tz, invalid)
     if published is None and not invalid:
         # Only a page whose declared dates are all valid gets htmldate's reading: htmldate reads

@@ -301,7 +301,15 @@ def _without_hijri(text: str) -> tuple[str, bool]:
     return CORRESPONDING.sub(" ", stripped), True
 
 
-def _parse_free_text(text: str, tz: tzinfo, now: datetime | None) -> datetime | None:
+def _is_relative(text: str) -> bool:
+    """Whether `text` says a date relative to now ("منذ 3 ساعات", "yesterday at noon")."""
+    form = matching_form(text)
+    return bool(RELATIVE_AGO.search(form) or RELATIVE_DAY.search(form))
+
+
+def _parse_free_text(
+    text: str, tz: tzinfo, now: datetime | None, relative: bool = True
+) -> datetime | None:
     """Dates written out in words or in local numeric forms (see `parse_date`)."""
     form = matching_form(text)
     zone = NAMED_ZONE.search(form)
@@ -309,9 +317,9 @@ def _parse_free_text(text: str, tz: tzinfo, now: datetime | None) -> datetime | 
         tz = ZoneInfo(NAMED_ZONES[zone.group(1) or zone.group(2)])
         form = form[: zone.start()] + " " + form[zone.end() :]
     form = TWELVE_HOUR.sub(_twenty_four_hour, FILLERS.sub(" ", LABEL.sub("", form)))
-    relative = parse_relative_date(form, now or datetime.now(UTC), tz)
-    if relative is not None:
-        return relative
+    found = parse_relative_date(form, now or datetime.now(UTC), tz) if relative else None
+    if found is not None:
+        return found
     prepared = form
     form, had_hijri = _without_hijri(form)
     if had_hijri and not re.search(r"(?:19|20)\d\d", form):
@@ -331,6 +339,8 @@ def _parse_free_text(text: str, tz: tzinfo, now: datetime | None) -> datetime | 
         "REQUIRE_PARTS": ["day", "month", "year"],
         "DATE_ORDER": "DMY",  # 05/11/2026 is the 5th of November on Arabic sites
     }
+    if not relative:
+        settings["PARSERS"] = ["custom-formats", "absolute-time"]
     try:
         parsed = dateparser.parse(form, languages=["ar", "en", "fr"], settings=settings)
     except (ValueError, OverflowError, TypeError, RecursionError):
@@ -339,22 +349,29 @@ def _parse_free_text(text: str, tz: tzinfo, now: datetime | None) -> datetime | 
 
 
 def check_date(
-    value: object, tz: tzinfo = UTC, *, now: datetime | None = None, free_text: bool = True
+    value: object,
+    tz: tzinfo = UTC,
+    *,
+    now: datetime | None = None,
+    free_text: bool = True,
+    relative: bool = True,
 ) -> tuple[datetime | None, str | None]:
     """`value` as an aware UTC datetime and None, or None and why not.
 
-    The reason is `missing`, `unparseable`, `future` (more than a day ahead of `now`) or `too_old`
-    (before 1990). See `parse_date` for the accepted forms.
+    The reason is `missing`, `unparseable`, `future` (more than a day ahead of `now`), `too_old`
+    (before 1990) or, with `relative=False` (a machine-readable field: JSON-LD, `<meta>`,
+    `<time datetime>`), `relative` for "yesterday at noon", "منذ ساعتين" and the like, which
+    such a field cannot mean. See `parse_date` for the accepted forms.
     """
     try:
-        return _check_date(value, tz, now, free_text)
+        return _check_date(value, tz, now, free_text, relative)
     except (OverflowError, ValueError):
         # An offset that pushes year 1 or 9999 out of range, a day the calendar lacks: no date.
         return None, "unparseable"
 
 
 def _check_date(
-    value: object, tz: tzinfo, now: datetime | None, free_text: bool
+    value: object, tz: tzinfo, now: datetime | None, free_text: bool, relative: bool = True
 ) -> tuple[datetime | None, str | None]:
     if value is None:
         return None, "missing"
@@ -367,8 +384,10 @@ def _check_date(
         if len(text) > 200:
             return None, "unparseable"
         parsed = parse_iso_date(text, tz) or parse_feed_date(text)
+        if parsed is None and not relative and _is_relative(text):
+            return None, "relative"
         if parsed is None and free_text:
-            parsed = _parse_free_text(text, tz, now)
+            parsed = _parse_free_text(text, tz, now, relative)
     else:
         return None, "unparseable"
     if parsed is None:
