@@ -11,7 +11,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
 from crawler.stats import count
-from crawler.text.language import detect_language, text_sample
+from crawler.text.language import article_language
 
 
 class LanguagePipeline:
@@ -33,8 +33,13 @@ class LanguagePipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        sample = text_sample(adapter.get("title"), adapter.get("body") or "", self.sample_chars)
-        guess = detect_language(sample, min_letters=self.min_letters, seed=self.seed)
+        guess = article_language(
+            adapter.get("title"),
+            adapter.get("body") or "",
+            sample_chars=self.sample_chars,
+            min_letters=self.min_letters,
+            seed=self.seed,
+        )
         adapter["language"] = guess.language
         adapter["language_confidence"] = guess.confidence
         self.stats.inc_value(f"akhbar/language/{guess.language}")

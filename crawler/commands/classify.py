@@ -36,15 +36,9 @@ def _read(line: str) -> dict[str, Any]:
 
 def classify(source: IO[str], sink: IO[str], errors: IO[str]) -> int:
     """Classify every line of `source` into `sink`; returns how many lines were refused."""
-    from crawler.commands.options import project_settings
-    from crawler.text.language import detect_language, text_sample
-    from crawler.text.topic import annotate_topic
-    from crawler.text.topic_model import shipped_model
-    from pipelines.topic import topic_options
+    from crawler.commands.options import article_annotator, project_settings
 
-    settings = project_settings()
-    options = topic_options(settings)
-    model = shipped_model()
+    annotate, _ = article_annotator(project_settings())
     refused = 0
     for number, line in enumerate(source, 1):
         if not line.strip():
@@ -55,25 +49,15 @@ def classify(source: IO[str], sink: IO[str], errors: IO[str]) -> int:
             refused += 1
             print(f"line {number}: {exc}", file=errors)
             continue
-        title, body = record.get("title") or "", record.get("body") or ""
-        language = detect_language(
-            text_sample(title, body, settings.getint("LANGUAGE_SAMPLE_CHARS")),
-            min_letters=settings.getint("LANGUAGE_MIN_LETTERS"),
-            seed=settings.getint("LANGUAGE_SEED"),
-        )
-        topic = annotate_topic(
-            title,
-            body,
+        fields = annotate(
+            record.get("title") or "",
+            record.get("body") or "",
             section=record.get("section") if isinstance(record.get("section"), str) else None,
             tags=record.get("tags") or [],
             url=record.get("url") if isinstance(record.get("url"), str) else "",
-            model=model,
-            **options,
         )
-        topic.pop("keywords")
-        out = {"id": record.get("id"), **topic, "language": language.language}
-        out["language_confidence"] = language.confidence
-        sink.write(json.dumps(out, ensure_ascii=False) + "\n")
+        fields.pop("keywords")
+        sink.write(json.dumps({"id": record.get("id"), **fields}, ensure_ascii=False) + "\n")
     return refused
 
 

@@ -88,3 +88,32 @@ def project_settings():
     settings = Settings()
     settings.setmodule(module, priority="project")
     return settings
+
+
+def article_annotator(settings):
+    """`annotate(title, body, section=, tags=, url=, topic_map=)`: an article's language and topic
+    fields and keywords, as the crawl's stages compute them with `settings` (for `akhbar classify`
+    and `akhbar reannotate`). Returns it with the topic model's version."""
+    from crawler.text.language import article_language
+    from crawler.text.topic import annotate_topic
+    from crawler.text.topic_model import shipped_model
+    from pipelines.topic import topic_options
+
+    options = topic_options(settings)
+    model = shipped_model()
+
+    def annotate(title: str, body: str, **site: Any) -> dict[str, Any]:
+        language = article_language(
+            title,
+            body,
+            sample_chars=settings.getint("LANGUAGE_SAMPLE_CHARS"),
+            min_letters=settings.getint("LANGUAGE_MIN_LETTERS"),
+            seed=settings.getint("LANGUAGE_SEED"),
+        )
+        return {
+            "language": language.language,
+            "language_confidence": language.confidence,
+            **annotate_topic(title, body, model=model, **site, **options),
+        }
+
+    return annotate, model.version

@@ -6,7 +6,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from crawler.commands.options import database_options, on_database, project_settings
+from crawler.commands.options import (
+    article_annotator,
+    database_options,
+    on_database,
+    project_settings,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,14 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from crawler import settings
     from crawler.registry import RegistryError, load_registry
     from crawler.store.annotations import reannotate
     from crawler.store.corpus import Filters, parse_day
-    from crawler.text.language import detect_language, text_sample
-    from crawler.text.topic import annotate_topic
-    from crawler.text.topic_model import shipped_model
-    from pipelines.topic import topic_options
 
     try:
         registry = load_registry(args.sites) if args.sites else load_registry()
@@ -46,41 +46,28 @@ def run(args: argparse.Namespace) -> int:
         print(f"akhbar reannotate: {exc}", file=sys.stderr)
         return 2
     topic_maps = {site.name: site.topic_map for site in registry}
-    options = topic_options(project_settings())
-    model = shipped_model()
+    annotate_article, version = article_annotator(project_settings())
 
     def annotate(doc: dict) -> dict:
-        title, body = doc.get("title") or "", doc.get("body") or ""
-        language = detect_language(
-            text_sample(title, body, settings.LANGUAGE_SAMPLE_CHARS),
-            min_letters=settings.LANGUAGE_MIN_LETTERS,
-            seed=settings.LANGUAGE_SEED,
+        return annotate_article(
+            doc.get("title") or "",
+            doc.get("body") or "",
+            section=doc.get("section"),
+            tags=doc.get("tags") or [],
+            url=doc.get("url") or "",
+            topic_map=topic_maps.get(doc.get("site")),
         )
-        return {
-            "language": language.language,
-            "language_confidence": language.confidence,
-            **annotate_topic(
-                title,
-                body,
-                section=doc.get("section"),
-                tags=doc.get("tags") or [],
-                url=doc.get("url") or "",
-                topic_map=topic_maps.get(doc.get("site")),
-                model=model,
-                **options,
-            ),
-        }
 
     def report(result) -> None:
         print(f"... {result.examined} articles looked at, {result.changed} changed", flush=True)
 
     def action(db) -> int:
         result = reannotate(
-            db, filters.query(), annotate, model.version, force=args.force, progress=report
+            db, filters.query(), annotate, version, force=args.force, progress=report
         )
         fields = ", ".join(f"{name} {n}" for name, n in sorted(result.fields.items()))
         print(
-            f"{result.examined} articles annotated with {model.version}; "
+            f"{result.examined} articles annotated with {version}; "
             f"{result.changed} changed" + (f" ({fields})" if fields else "")
         )
         return 0

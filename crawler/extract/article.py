@@ -10,7 +10,7 @@ import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 import trafilatura
 from lxml import etree
@@ -168,9 +168,13 @@ def classify_page(
 
 def _is_home(url: str) -> bool:
     """The site's root (`/`, `/index.html`, `/ar/`, `/?lang=ar`...): a front page. Not `/?p=123`
-    or `/index.php?id=7`: query-string articles live there."""
+    or `/index.php?id=7`: query-string articles live there. Runs for every page: a plain split
+    first, the canonical form (tracking parameters dropped) only for a front page's path."""
     try:
-        parts = urlsplit(canonical_url(url))  # tracking parameters dropped
+        raw_path = re.sub("/+", "/", unquote(urlsplit(url).path))
+        if raw_path.rstrip("/").lower() not in HOME_PATHS:
+            return False
+        parts = urlsplit(canonical_url(url))
     except ValueError:
         return False
     names = {name.lower() for name, _ in parse_qsl(parts.query, keep_blank_values=True)}

@@ -295,7 +295,8 @@ class ArticleWriter:
     def _spool(self, docs: list[dict[str, Any]], why: str) -> None:
         if docs:
             self.stats.inc_value("akhbar/mongo/unsaved", len(docs))
-            self._spooled.append(self._save_unsaved(docs, why, self.unsaved_path))
+            documents = [new_document(doc) for doc in docs]
+            self._spooled.append(self._save_unsaved(documents, why, self.unsaved_path))
 
     def _take(self, n: int) -> list[dict[str, Any]]:
         batch = []
@@ -427,7 +428,8 @@ class ArticleWriter:
                 rejected.append(doc)
         if rejected:
             self.stats.inc_value("akhbar/drop/db_rejected", len(rejected))
-            self._save_unsaved(rejected, "rejected by the database", self.rejected_path)
+            documents = [new_document(doc) for doc in rejected]
+            self._save_unsaved(documents, "rejected by the database", self.rejected_path)
         return retry
 
     def _count_updates(self, result: dict[str, Any]) -> None:
@@ -435,21 +437,23 @@ class ArticleWriter:
         self.stats.inc_value("akhbar/stored/new", result.get("nUpserted", 0))
         self.stats.inc_value("akhbar/stored/updated", result.get("nModified", 0))
 
-    def _save_unsaved(self, docs: list[dict[str, Any]], why: str, path: Path) -> tuple[int, int]:
-        """Append `docs` to `path` (JSONL), each exactly as it would have been inserted (`_id` =
-        url, the query fields, no crawl-internal fields), so that `mongoimport --mode=upsert` puts
-        them where the crawl would have; on disk (fsynced) before the crawl goes on. Returns the
-        byte range written."""
+    def _save_unsaved(
+        self, documents: list[dict[str, Any]], why: str, path: Path
+    ) -> tuple[int, int]:
+        """Append `documents` (each exactly as it would have been inserted: `_id` = url, the query
+        fields, no crawl-internal fields; see `new_document`) to `path` as JSON lines, so that
+        `mongoimport --mode=upsert` puts them where the crawl would have; on disk (fsynced)
+        before the crawl goes on. Returns the byte range written."""
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("ab") as handle:
             start = handle.tell()
-            for doc in docs:
-                line = json_util.dumps(new_document(doc), ensure_ascii=False, default=str)
+            for document in documents:
+                line = json_util.dumps(document, ensure_ascii=False, default=str)
                 handle.write(line.encode("utf-8") + b"\n")
             handle.flush()
             os.fsync(handle.fileno())
             end = handle.tell()
-        logger.error("%d articles not stored (%s); kept in %s", len(docs), why, path)
+        logger.error("%d articles not stored (%s); kept in %s", len(documents), why, path)
         return start, end
 
     async def _replay_spooled(self) -> None:
@@ -490,8 +494,7 @@ class ArticleWriter:
                 written = chunk[:index]
                 self.stats.inc_value("akhbar/drop/db_rejected")
                 logger.error("MongoDB refused %s: %s", chunk[index]["_id"], error.get("errmsg"))
-                with self.rejected_path.open("a", encoding="utf-8") as handle:
-                    handle.write(json_util.dumps(chunk[index], ensure_ascii=False) + "\n")
+                self._save_unsaved([chunk[index]], "rejected by the database", self.rejected_path)
                 await self._replace(chunk[index + 1 :])
             self.known.update(d["url"] for d in written)
             await self._log_urls([url_entry(d) for d in written])

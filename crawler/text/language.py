@@ -109,6 +109,15 @@ def detect_language(text: str, *, min_letters: int = 15, seed: int = 0) -> Langu
     return LanguageGuess(language.split("-")[0], round(min(1.0, probability), 3))
 
 
+def article_language(
+    title: str | None, body: str, *, sample_chars: int, min_letters: int = 15, seed: int = 0
+) -> LanguageGuess:
+    """The language of an article: `detect_language` on its `text_sample` (what the language
+    stage, `akhbar classify` and `akhbar reannotate` store)."""
+    sample = text_sample(title, body or "", sample_chars)
+    return detect_language(sample, min_letters=min_letters, seed=seed)
+
+
 def _count(runs: re.Pattern[str], text: str) -> int:
     return sum(map(len, runs.findall(text)))
 

@@ -80,7 +80,6 @@ class TopicModel:
         self.intercept = intercept.astype(np.float32)
         self.labels: tuple[str, ...] = tuple(meta["labels"])
         self.temperature = float(meta["temperature"])
-        self.version: str = meta["version"]
         # Labels learnt from a single publisher (see crawler.text.topic.classify_content).
         self.thin_labels = frozenset(
             label for label, n in meta.get("publishers", {}).items() if n < 2
@@ -88,6 +87,11 @@ class TopicModel:
         self.meta = meta
         self._words: dict[str, np.ndarray] = {}
         self._empty = np.zeros(0, dtype=np.int32)
+
+    @property
+    def version(self) -> str:
+        """The model's version (`topics-<hash of its content>`), as its file records it."""
+        return self.meta["version"]
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> TopicModel:
