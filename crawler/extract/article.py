@@ -16,15 +16,18 @@ import trafilatura
 from lxml import etree
 from parsel import Selector, SelectorList
 
+from crawler.extract.blocks import Block, densest_block
 from crawler.extract.metadata import PageMeta, extract_metadata
 from crawler.extract.selectors import UrlPattern, is_xpath
-from crawler.extract.urls import canonical_url, same_site, url_host, url_key
+from crawler.extract.urls import canonical_url, is_page_variant, same_site, url_host, url_key
 from crawler.text.dates import check_date, parse_date
 
 # Paths of pages that list articles rather than being one: followed, never stored.
 LISTING_PATH = re.compile(
     r"/(?:tags?|author|authors|writers?|category|categories|section|sections|topics?|search|"
     r"page|archive|latest|feed|rss|video|videos|gallery|galleries)(?:/|$)"
+    # Legacy scripts: section.asp?id=3, archive.php, search.aspx?q=
+    r"|/(?:tags?|author|category|categories|section|sections|archive|search)\.(?:aspx?|php|jsp|cfm)\b"
     r"|[?&](?:s|q|page)=",
     re.IGNORECASE,
 )
@@ -50,6 +53,12 @@ NOT_CONTENT = (
 MIN_PARAGRAPH_CHARS = 60
 DENSE_TEXT_CHARS = 600
 DENSE_PARAGRAPHS = 3
+# The densest text block of a story without metadata (a legacy table cell, a Blogger post, a
+# short news item under a heavy menu): this much running text in this many stretches, and few
+# links among it (a listing's block has a link for every teaser).
+BLOCK_TEXT_CHARS = 400
+BLOCK_SEGMENTS = 3
+BLOCK_LINK_SHARE = 0.2
 
 
 @dataclass
@@ -60,6 +69,7 @@ class TextStats:
     paragraph_chars: int
     link_chars: int
     text_chars: int
+    block: Block = field(default_factory=Block)  # the densest text container (see blocks.py)
 
     @property
     def link_density(self) -> float:
@@ -110,6 +120,7 @@ def text_stats(sel: Selector) -> TextStats:
     root = sel.root
     if not isinstance(root, etree._Element) or not root.xpath("//body"):
         return TextStats(0, 0, 0, 0)
+    block = densest_block(root)
     text_chars = sum(len(t.strip()) for t in _VISIBLE_TEXT(root))
     link_chars = sum(len(t.strip()) for t in _LINK_TEXT(root))
     paragraphs = 0
@@ -119,7 +130,7 @@ def text_stats(sel: Selector) -> TextStats:
         if len(text) >= MIN_PARAGRAPH_CHARS:
             paragraphs += 1
             paragraph_chars += len(text)
-    return TextStats(paragraphs, paragraph_chars, link_chars, text_chars)
+    return TextStats(paragraphs, paragraph_chars, link_chars, text_chars, block)
 
 
 def classify_page(
@@ -139,6 +150,9 @@ def classify_page(
         if not article_url_pattern.search(url):
             return Verdict(False, "url_pattern_mismatch")
         return Verdict(True, "url_pattern")
+    if is_page_variant(url):
+        # The print or send-to-friend page of an article: the article itself is stored.
+        return Verdict(False, "page_variant")
     if _is_home(url):
         # A site's front page carries the JSON-LD of its lead stories, or its own NewsArticle
         # template: never an article.
@@ -157,13 +171,27 @@ def classify_page(
     if LISTING_PATH.search(url):
         return Verdict(False, "listing_url")
     low_links = stats.link_density < 0.5
-    if DATE_PATH.search(url) and stats.paragraphs >= 1 and low_links:
+    block = stats.block
+    some_text = stats.paragraphs >= 1 or block.segments >= 2
+    if DATE_PATH.search(url) and some_text and low_links:
         return Verdict(True, "date_url")
-    if listed_as_article and stats.paragraphs >= 1 and low_links:
+    if listed_as_article and some_text and (low_links or _story_block(block)):
         return Verdict(True, "listed_in_feed_or_sitemap")
     if dense and low_links:
         return Verdict(True, "text_density")
+    if _story_block(block):
+        return Verdict(True, "text_block")
     return Verdict(False, "not_article")
+
+
+def _story_block(block: Block) -> bool:
+    """A block of running text with few links: a story, whatever the layout around it."""
+    return (
+        block.chars >= BLOCK_TEXT_CHARS
+        and block.segments >= BLOCK_SEGMENTS
+        and block.link_share < BLOCK_LINK_SHARE
+        and block.links <= block.segments // 2
+    )
 
 
 def _is_home(url: str) -> bool:

@@ -48,6 +48,24 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 MULTIPLE_SLASHES = re.compile(r"/{2,}")
 # Hosts under which a site serves the same pages (desktop, mobile, AMP): one site for scoping.
 HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
+# Scripts and folders that serve another form of an article (print, send to a friend, e-mail):
+# legacy sites link one of each from every story (`print.asp?id=1033`, `sendfriend.php?id=7`).
+PAGE_VARIANT = re.compile(
+    r"/(?:print|printer|printable|print[_-]?(?:news|article|page|version|friendly)|"
+    r"send[_-]?(?:to[_-]?)?(?:a[_-]?)?friend|tell[_-]?(?:a[_-]?)?friend|sendmail|"
+    r"e?mail[_-]?(?:article|news|friend|page|story)|email)"
+    r"(?:\.(?:aspx?|php\d?|html?|cfm|jsp|cgi|pl)|/)",
+    re.IGNORECASE,
+)
+
+
+def is_page_variant(url: str) -> bool:
+    """True for the printer or send-to-friend form of an article (not the article itself)."""
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return False
+    return bool(PAGE_VARIANT.search(path + ("/" if not path.endswith("/") else "")))
 
 
 def is_tracking_param(name: str) -> bool:

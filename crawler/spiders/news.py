@@ -36,7 +36,7 @@ from crawler.extract.pages import (
     PageAnalysis,
     analyze_page,
 )
-from crawler.extract.urls import canonical_url, same_site, url_key
+from crawler.extract.urls import canonical_url, is_page_variant, same_site, url_key
 from crawler.items import SCHEMA_VERSION, ArticleItem
 from crawler.registry import RegistryError, Site, parse_duration, select_sites
 from crawler.runtime.browser import render_meta
@@ -444,6 +444,10 @@ class NewsSpider(scrapy.Spider):
             if url in self.links_done:
                 continue
             self.links_done.add(url)
+            if is_page_variant(url):
+                # The print or send-to-friend form of an article: the article is fetched itself.
+                self._count("discovery/page_variant", site=site)
+                continue
             request = self._page_request(site, url, depth=depth + 1)
             if request is not None:
                 yield request
