@@ -92,9 +92,7 @@ def leftovers(expected: dict, got: str) -> list[str]:
 
 
 def same_people(expected: list[str], got: list[str]) -> bool:
-    return sorted(" ".join(tokens(a)) for a in expected) == sorted(
-        " ".join(tokens(a)) for a in got
-    )
+    return sorted(" ".join(tokens(a)) for a in expected) == sorted(" ".join(tokens(a)) for a in got)
 
 
 def date_ok(expected: dict, got: datetime | None) -> bool:

@@ -128,7 +128,7 @@ def _sentences(body: str) -> list[str]:
 
 def story(index: int, tz: str, *, author: bool = True) -> Story:
     """The `index`-th story: one held-out article's headline over the sentences of three."""
-    topic, title, body = ARTICLES[index % len(ARTICLES)]
+    topic, title, _body = ARTICLES[index % len(ARTICLES)]
     paragraphs = []
     for k in (0, 37, 71):
         paragraphs += _sentences(ARTICLES[(index + k) % len(ARTICLES)][2])
@@ -225,7 +225,7 @@ def wordpress(i: int) -> Page:
             ]},
         ],
     }  # fmt: skip
-    body = s.paragraphs[:2] + [None] + s.paragraphs[2:4] + ["READ"] + s.paragraphs[4:]
+    body = [*s.paragraphs[:2], None, *s.paragraphs[2:4], "READ", *s.paragraphs[4:]]
     content = []
     for p in body:
         if p is None:
@@ -471,8 +471,12 @@ def wire(i: int) -> Page:
     url = f"{base}/ar/article/{s.published:%Y%m%d}{i}"
     city, agency = CITIES[i % len(CITIES)], AGENCIES[i % len(AGENCIES)]
     dateline = f"{city} - {agency}"
-    first = f"({dateline}) - {s.paragraphs[0]}" if i % 2 else f"{city}، {s.published.day} {MONTHS_EG[s.published.month - 1]} / {agency} / {s.paragraphs[0]}"
-    s.paragraphs = [first] + s.paragraphs[1:]
+    first = (
+        f"({dateline}) - {s.paragraphs[0]}"
+        if i % 2
+        else f"{city}، {s.published.day} {MONTHS_EG[s.published.month - 1]} / {agency} / {s.paragraphs[0]}"
+    )
+    s.paragraphs = [first, *s.paragraphs[1:]]
     html = f"""<!DOCTYPE html>
 <html lang="ar" dir="rtl"><head><meta charset="utf-8">
 <title>{escape(s.title)}</title>
@@ -630,7 +634,9 @@ def video(i: int) -> Page:
     base, name = "https://iraq-tv.example", "تلفزيون العراق"
     url = f"{base}/video/{i + 880}"
     updated = s.published + timedelta(hours=3, minutes=20)
-    published_line = f"نشر في: {_ar_date(s.published, MONTHS_LEV if i % 2 else MONTHS_EG, eastern=i % 3 == 0)}"
+    published_line = (
+        f"نشر في: {_ar_date(s.published, MONTHS_LEV if i % 2 else MONTHS_EG, eastern=i % 3 == 0)}"
+    )
     updated_line = f"آخر تحديث: {_ar_date(updated, MONTHS_EG)}"
     html = f"""<!DOCTYPE html>
 <html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>{escape(s.title)} | {name}</title>
