@@ -8,7 +8,7 @@ FERRETDB_VERSION := v1.24.2
 FERRETDB_BIN ?= $(HOME)/.cache/akhbar/ferretdb-$(FERRETDB_VERSION)
 export FERRETDB_BIN
 
-.PHONY: install install-train ferretdb chromium redis compose test test-unit lint format demo bench bench-crawl train-topics clean
+.PHONY: install install-train install-bench ferretdb chromium redis compose test test-unit lint format demo bench bench-crawl train-topics clean
 
 install: $(VENV)/.installed
 
@@ -23,6 +23,13 @@ install-train: $(VENV)/.installed-train
 
 $(VENV)/.installed-train: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[dev,train]'
+	touch $@
+
+# What `make bench` compares akhbar with: scikit-learn and newspaper4k (see pyproject's extras).
+install-bench: $(VENV)/.installed-bench
+
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $@
 
 # The training file (see its README: counts, labels, citation); override with TOPICS_TRAIN=...
@@ -90,8 +97,9 @@ test-unit: install
 demo: install ferretdb chromium
 	$(BIN)/akhbar demo
 
-bench: install-train ferretdb
+bench: install-bench ferretdb
 	$(BIN)/python -m bench.extract_bench
+	$(BIN)/python -m bench.golden_bench
 	$(BIN)/python -m bench.language_topic_bench
 	$(BIN)/python -m bench.topic_bench
 	$(BIN)/python -m bench.clean_bench

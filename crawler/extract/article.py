@@ -20,12 +20,23 @@ from crawler.extract.blocks import Block, densest_block
 from crawler.extract.metadata import PageMeta, extract_metadata
 from crawler.extract.selectors import UrlPattern, is_xpath
 from crawler.extract.urls import canonical_url, is_page_variant, same_site, url_host, url_key
+from crawler.extract.visible import (
+    Surroundings,
+    breadcrumb_section,
+    byline_elements,
+    headline,
+    story_times,
+    surroundings,
+    trail_section,
+)
 from crawler.text.dates import check_date, parse_date
 
 # Paths of pages that list articles rather than being one: followed, never stored.
 LISTING_PATH = re.compile(
     r"/(?:tags?|author|authors|writers?|category|categories|section|sections|topics?|search|"
-    r"page|archive|latest|feed|rss|video|videos|gallery|galleries)(?:/|$)"
+    r"page|archive|latest|feed|rss)(?:/|$)"
+    # A video or gallery index; /video/880 is one video, with its text summary maybe a story.
+    r"|/(?:video|videos|gallery|galleries|photos)/?(?:$|\?)"
     # Legacy scripts: section.asp?id=3, archive.php, search.aspx?q=
     r"|/(?:tags?|author|category|categories|section|sections|archive|search)\.(?:aspx?|php|jsp|cfm)\b"
     r"|[?&](?:s|q|page)=",
@@ -331,6 +342,80 @@ def _without_link_lines(body: str, sel: Selector) -> str:
     return "\n\n".join(kept)
 
 
+def _without_lines(body: str, lines: list[str]) -> str:
+    """The body less its paragraphs that are one of `lines` (a byline opening the text, a date
+    line) or carry no word at all (the "|" between a legacy menu's links)."""
+    if not body:
+        return body
+    drop = {" ".join(line.split()) for line in lines}
+    kept = [
+        p
+        for p in body.split("\n\n")
+        if " ".join(p.split()) not in drop and any(c.isalnum() for c in p)
+    ]
+    return "\n\n".join(kept)
+
+
+HEADLINE_WITHIN = 15  # paragraphs of chrome a main-text extractor may take in before the headline
+CHROME_CHARS = 80  # and how long each of them may be
+
+
+def _after_headline(body: str, headline_text: str | None) -> str:
+    """The body from after the headline, when the extractor began with page chrome (a legacy
+    table's menu, a "latest news" cell with its dates) and then the headline itself."""
+    if not body or not headline_text:
+        return body
+    wanted = " ".join(headline_text.split())
+    paragraphs = body.split("\n\n")
+    for index, paragraph in enumerate(paragraphs[:HEADLINE_WITHIN]):
+        if " ".join(paragraph.split()) == wanted:
+            if index and any(len(p) > CHROME_CHARS for p in paragraphs[:index]):
+                return body  # real text before it: the headline is quoted, not the page's top
+            return "\n\n".join(paragraphs[index + 1 :])
+    return body
+
+
+_LEADS = etree.XPath(
+    "//body//*[contains(@class, 'lead') or contains(@class, 'standfirst') or"
+    " contains(@class, 'excerpt') or contains(@class, 'intro') or contains(@class, 'dek') or"
+    " contains(@class, 'subtitle') or contains(@class, 'sapo') or contains(@class, 'chapeau') or"
+    " contains(@class, 'summary')][not(ancestor::aside or ancestor::nav or ancestor::footer"
+    " or ancestor::li)]"
+)
+LEAD_CHARS = (40, 700)
+
+
+def _with_lead(body: str, root: etree._Element) -> str:
+    """The body with its lead (standfirst) paragraph first, when the extractor left it out: many
+    themes set it in its own block above the story."""
+    if not body:
+        return body
+    have = " ".join(body.split())
+    for element in _LEADS(root):
+        if element.xpath("ancestor::*[contains(@class, 'related') or contains(@class, 'teaser')]"):
+            continue
+        text = " ".join(element.xpath("string()").split())
+        if not LEAD_CHARS[0] <= len(text) <= LEAD_CHARS[1] or element.xpath(".//a"):
+            continue
+        if text in have:
+            return body  # the extractor kept it
+        return f"{text}\n\n{body}"
+    return body
+
+
+_MICRODATA_DATES = etree.XPath(
+    "//*[@itemprop = 'datePublished'][not(self::meta)]/@content"
+    " | //*[@itemprop = 'datePublished'][not(self::meta)]/@datetime"
+    " | //*[@itemprop = 'datePublished'][not(self::meta)]/@title"
+    " | //abbr[contains(concat(' ', @class, ' '), ' published ')]/@title"
+)
+
+
+def _microdata_dates(root: etree._Element) -> list[str]:
+    """Publication dates given as microdata or microformats (Blogger's `abbr.published`)."""
+    return [str(v) for v in _MICRODATA_DATES(root)]
+
+
 def _unique(values: list[str]) -> list[str]:
     out: list[str] = []
     for value in values:
@@ -411,27 +496,62 @@ def extract_article(
         body = _paragraphs_from_plain(meta.article_body)
     body = _without_leading_title(body, title)
 
+    root = sel.root if isinstance(sel.root, etree._Element) else None
+    anchor = headline(root, title) if root is not None else None
+    if anchor is not None and not (meta.title or selectors.get("title")):
+        # The <title> carries the site's name ("الرأي نيوز :: headline"); the headline the page
+        # shows (an <h1>, a legacy <b>) does not.
+        shown = " ".join(anchor.xpath("string()").split())
+        if shown and title and shown in " ".join(title.split()):
+            title = shown
+    near = surroundings(root, title) if root is not None else Surroundings()
+
+    # Dates in order of trust: the page's metadata (JSON-LD, article:published_time, Dublin
+    # Core and other <meta> names, microdata), the site's date selector, a <time> of the story
+    # (not of a sidebar or a related list), then the visible date lines near the headline.
     date_candidates = list(meta.published)
+    if root is not None:
+        date_candidates += _microdata_dates(root)
     selected_date = _selected_date(sel, selectors.get("date"))
     if selected_date:
         date_candidates.append(selected_date)
-    date_candidates += sel.xpath("//time/@datetime").getall()[:2]
-    visible = frozenset([selected_date]) if selected_date else frozenset()
+    if root is not None:
+        date_candidates += story_times(root)[:2]
+    date_candidates += near.published + near.dates
+    visible = frozenset([selected_date, *near.published, *near.dates]) - {None}
     published = _first_date(date_candidates, tz, invalid, visible)
-    modified = _first_date(meta.modified, tz, invalid)
+    modified = _first_date(meta.modified + near.updated, tz, invalid, frozenset(near.updated))
     if published is None and not invalid:
         # Only a page whose declared dates are all valid gets htmldate's reading: htmldate reads
         # the same metadata, and made 2024-02-01 of a `2024-02-30T25:61:00`. An invalid date
         # leaves the field empty (and counted) rather than guessed.
         published = _htmldate_fallback(html, tz)
 
+    # Authors: metadata, the site's selector, rel=author links, the story's byline elements,
+    # then a line under the headline that starts with a byline word (بقلم، كتب، إعداد، حوار...).
     authors = list(meta.authors)
     if not authors and selectors.get("author"):
         authors = [_node_text(n) for n in _select(sel, selectors["author"])]
     if not authors:
         authors = sel.xpath('//a[@rel="author"]//text()').getall()
+    if not authors and root is not None:
+        authors = byline_elements(root)
+    if not authors:
+        authors = near.bylines[:1]
+    # Lines that are not the story: bylines and date lines under the headline, the page chrome
+    # a main-text extractor took in before the headline.
+    shown_title = " ".join(anchor.xpath("string()").split()) if anchor is not None else title
+    body = _after_headline(body, shown_title)
+    body = _without_lines(body, near.bylines + near.published + near.updated + near.dates)
+    if root is not None:
+        body = _with_lead(body, root)
 
-    section = meta.section or _selected_text(sel, selectors.get("section"))
+    section = (
+        meta.section
+        or _selected_text(sel, selectors.get("section"))
+        or trail_section(meta.breadcrumbs, title)
+        or (breadcrumb_section(root, title) if root is not None else None)
+    )
     tags = meta.tags or sel.xpath('//a[@rel="tag"]//text()').getall()
     image_url = urljoin(url, meta.image_url) if meta.image_url else None
 

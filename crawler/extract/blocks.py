@@ -45,68 +45,64 @@ class Block:
 
 
 def densest_block(root: etree._Element) -> Block:
-    """Walk the body once and return the container holding the most running text."""
+    """Walk the body once and return the container holding the most running text.
+
+    One pass over the elements in document order (no recursion: pages nest thousands deep);
+    each element's state is its container and whether it sits inside a link, or `None` for
+    what is skipped or already counted (a paragraph's inside)."""
     bodies = root.xpath("//body") if isinstance(root, etree._Element) else []
     if not bodies:
         return Block()
+    body = bodies[0]
     blocks: dict[etree._Element, Block] = {}
+    state: dict[etree._Element, tuple[etree._Element, bool] | None] = {body: (body, False)}
 
-    def credit(element: etree._Element) -> Block:
-        block = blocks.get(element)
+    def block_of(container: etree._Element) -> Block:
+        block = blocks.get(container)
         if block is None:
-            block = blocks[element] = Block()
+            block = blocks[container] = Block()
         return block
 
-    def walk(element: etree._Element, container: etree._Element, in_link: bool) -> None:
-        for child in element:
-            tag = child.tag if isinstance(child.tag, str) else ""
-            tag = tag.lower()
-            if tag in SKIPPED or not tag:
-                _tail(child, container, in_link)
-                continue
-            if tag == "a":
-                credit(container).links += 1
-                walk_text(child, container, True)
-                walk(child, container, True)
-            elif tag in PARAGRAPHS:
-                # The whole paragraph is one segment of the container around it.
-                text, link = _paragraph_text(child)
-                block = credit(container)
-                if text >= MIN_SEGMENT_CHARS and not in_link:
-                    block.segments += 1
-                    block.chars += text
-                block.link_chars += link + (text if in_link else 0)
-                block.links += _link_count(child)
-            elif tag in INLINE:
-                walk_text(child, container, in_link)
-                walk(child, container, in_link)
-            else:
-                walk_text(child, child, in_link)
-                walk(child, child, in_link)
-            _tail(child, container, in_link)
-
-    def walk_text(element: etree._Element, container: etree._Element, in_link: bool) -> None:
-        _add(element.text, container, in_link)
-
-    def _tail(element: etree._Element, container: etree._Element, in_link: bool) -> None:
-        _add(element.tail, container, in_link)
-
-    def _add(text: str | None, container: etree._Element, in_link: bool) -> None:
-        if not text:
+    def add(text: str | None, where: tuple[etree._Element, bool] | None) -> None:
+        if not text or where is None:
             return
         size = len(text.strip())
         if not size:
             return
-        block = credit(container)
-        if in_link:
+        block = block_of(where[0])
+        if where[1]:
             block.link_chars += size
         elif size >= MIN_SEGMENT_CHARS:
             block.chars += size
             block.segments += 1
 
-    body = bodies[0]
-    walk_text(body, body, False)
-    walk(body, body, False)
+    add(body.text, state[body])
+    for element in body.iterdescendants():
+        around = state.get(element.getparent())
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if around is None or not tag or tag in SKIPPED:
+            state[element] = None
+        else:
+            container, in_link = around
+            if tag == "a":
+                block_of(container).links += 1
+                state[element] = (container, True)
+            elif tag in PARAGRAPHS:
+                # The whole paragraph is one segment of the container around it.
+                text, link = _paragraph_text(element)
+                block = block_of(container)
+                if text >= MIN_SEGMENT_CHARS and not in_link:
+                    block.segments += 1
+                    block.chars += text
+                block.link_chars += link + (text if in_link else 0)
+                block.links += _link_count(element)
+                state[element] = None
+            elif tag in INLINE:
+                state[element] = around
+            else:
+                state[element] = (element, in_link)
+            add(element.text, state[element])
+        add(element.tail, around)
     if not blocks:
         return Block()
     return max(blocks.values(), key=lambda b: b.chars)

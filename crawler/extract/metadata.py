@@ -149,12 +149,13 @@ def _meta_index(sel: Selector) -> MetaIndex:
         for attr in ("property", "name", "itemprop"):
             name = node.get(attr)
             if name is not None:
-                index.setdefault((attr, name), []).append(content)
+                # Names as sites spell them vary in case: DC.date, dc.date, DC.Date.
+                index.setdefault((attr, name.strip().lower()), []).append(content)
     return index
 
 
 def _first_meta(index: MetaIndex, *names: str) -> str | None:
-    for name in names:
+    for name in map(str.lower, names):
         for attr in ("property", "name", "itemprop"):
             for value in index.get((attr, name), ())[:1]:
                 if value.strip():
@@ -162,10 +163,12 @@ def _first_meta(index: MetaIndex, *names: str) -> str | None:
     return None
 
 
-def _all_meta(index: MetaIndex, *names: str) -> list[str]:
+def _all_meta(
+    index: MetaIndex, *names: str, attrs: tuple[str, ...] = ("property", "name")
+) -> list[str]:
     out: list[str] = []
-    for name in names:
-        for attr in ("property", "name"):
+    for name in map(str.lower, names):
+        for attr in attrs:
             for value in index.get((attr, name), ()):
                 if value.strip() and value.strip() not in out:
                     out.append(value.strip())
@@ -232,10 +235,26 @@ def extract_metadata(sel: Selector) -> PageMeta:
         "publishdate",
         "date",
         "dc.date.issued",
+        "dc.date.created",
         "dc.date",
+        "dcterms.issued",
+        "dcterms.created",
+        "dcterms.date",
+        "date_published",
+        "publish-date",
+        "publish_date",
+        "parsely-pub-date",
         "sailthru.date",
     )
-    meta.modified += _all_meta(metas, "article:modified_time", "og:updated_time", "dateModified")
+    # Microdata on a <meta>: <meta itemprop="datePublished" content="...">.
+    meta.published += [
+        value
+        for value in _all_meta(metas, "datePublished", attrs=("itemprop",))
+        if value not in meta.published
+    ]
+    meta.modified += _all_meta(
+        metas, "article:modified_time", "og:updated_time", "dateModified", "dcterms.modified"
+    )
     meta.section = meta.section or _first_meta(metas, "article:section", "section")
     meta.tags = meta.tags or _split_keywords(
         _all_meta(metas, "article:tag", "news_keywords", "keywords")

@@ -6,6 +6,7 @@ in a worker process (`crawler.runtime.workers`) while its own process fetches, c
 
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -21,6 +22,7 @@ from w3lib.url import safe_url_string
 
 from crawler.extract.article import (
     ExtractedArticle,
+    TextStats,
     Verdict,
     classify_page,
     extract_article,
@@ -59,6 +61,35 @@ def looks_binary(body: bytes) -> bool:
 CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10, 12, 13))  # not tab or line breaks
 
 
+# An app shell: a page whose static HTML is a skeleton (a root element for a script to fill, a
+# loading label, a <noscript> plea) with almost no text of its own.
+SHELL_ROOTS = etree.XPath(
+    "//body//*[@id = 'root' or @id = 'app' or @id = '__next' or @id = '__nuxt' or"
+    " @id = 'app-root' or @id = 'main-app' or @data-reactroot or @ng-version or @ng-app or"
+    " self::app-root]"
+)
+SCRIPTS = etree.XPath("//script[@src] | //script[@type = 'module']")
+LOADING = re.compile(
+    r"جار[ٍي]? التحميل|يتم التحميل|جار[ٍي]? تحميل|loading|chargement|enable javascript|"
+    r"تفعيل جافا ?سكريبت|يرجى تفعيل",
+    re.IGNORECASE,
+)
+SHELL_TEXT_CHARS = 400  # visible text of a shell, menus included
+
+
+def looks_like_app_shell(root: object, stats: TextStats) -> bool:
+    """True for a skeleton page: little visible text, scripts, and a script-filled root element
+    or a loading label. Such a page on a `render_js` site is rendered before it is judged."""
+    if not isinstance(root, etree._Element) or stats.text_chars > SHELL_TEXT_CHARS:
+        return False
+    if not SCRIPTS(root):
+        return False
+    if SHELL_ROOTS(root):
+        return True
+    text = " ".join(root.xpath("//body//text()[not(ancestor::script or ancestor::style)]"))
+    return bool(LOADING.search(text))
+
+
 @dataclass
 class PageAnalysis:
     """A page's verdict, its article (or the error that prevented it) and its links."""
@@ -70,6 +101,7 @@ class PageAnalysis:
     pages: list[str] = field(default_factory=list)  # pagination links of a listing
     links: list[str] = field(default_factory=list)  # in-page links to follow (no nofollow)
     pattern_timeouts: int = 0  # searches of the site's article_url_pattern that gave up
+    app_shell: bool = False  # a skeleton whose text a script builds: render before judging
 
 
 # Links a crawl follows: what Scrapy's `LinkExtractor(unique=True)` gives, read straight off the
@@ -160,7 +192,8 @@ def _analyze(
         return PageAnalysis(Verdict(False, BOT_WALL))
     sel = response.selector
     meta = extract_metadata(sel)
-    verdict = classify_page(url, meta, text_stats(sel), pattern, listed)
+    stats = text_stats(sel)
+    verdict = classify_page(url, meta, stats, pattern, listed)
     analysis = PageAnalysis(verdict)
     if verdict.is_article:
         try:
@@ -176,6 +209,7 @@ def _analyze(
     else:
         analysis.feeds = feed_links(sel, url)
         analysis.pages = pagination_links(sel, url)
+        analysis.app_shell = looks_like_app_shell(sel.root, stats)
     if follow:
         analysis.links = followed_links(response)
     return analysis

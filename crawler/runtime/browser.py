@@ -70,10 +70,13 @@ TRACKER_HOSTS = (
     "twitter.com",
     "platform.twitter.com",
 )
-# Until the page has some article text: a few paragraphs of visible text.
+# Until the page has some article text: a few paragraphs of visible text, as <p> or as text set
+# straight into a <div>, <td> or <span> (app shells and legacy layouts build both).
 TEXT_PRESENT = (
-    "() => Array.from(document.querySelectorAll('p'))"
-    ".filter((p) => p.innerText.trim().length >= 60).length >= 2"
+    "() => Array.from(document.querySelectorAll('p, div, td, span, section, article'))"
+    ".filter((e) => (e.tagName === 'P' && e.innerText.trim().length >= 60) ||"
+    " Array.from(e.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim().length >= 60))"
+    ".length >= 2"
 )
 
 
@@ -85,12 +88,23 @@ def abort_request(request: Any) -> bool:
     return any(host == t or host.endswith("." + t) for t in TRACKER_HOSTS)
 
 
-def render_meta(body_selector: str | None, timeout_ms: int) -> dict[str, Any]:
+# An app shell filled in, whatever it turned out to be (an article, or a list of links): the
+# article's paragraphs, or some text with the loading label gone.
+SHELL_FILLED = (
+    f"() => ({TEXT_PRESENT[6:]}) || (document.body.innerText.trim().length >= 150 &&"
+    " !document.querySelector('[class*=loading], [class*=spinner], [class*=loader]'))"
+)
+
+
+def render_meta(body_selector: str | None, timeout_ms: int, shell: bool = False) -> dict[str, Any]:
     """Request meta that renders a page and waits for the article, not for a fixed time: the
-    registry's body selector when there is one, else until a few real paragraphs are present."""
+    registry's body selector when there is one, else until a few real paragraphs are present
+    (or, for an app shell not yet known to be an article, until the shell is filled in)."""
     from scrapy_playwright.page import PageMethod
 
-    if body_selector:
+    if shell:
+        wait = PageMethod("wait_for_function", SHELL_FILLED, timeout=timeout_ms)
+    elif body_selector:
         selector = f"xpath={body_selector}" if is_xpath(body_selector) else body_selector
         wait = PageMethod("wait_for_selector", selector, timeout=timeout_ms)
     else:

@@ -178,8 +178,9 @@ class NewsSpider(scrapy.Spider):
             priority=10 if listed else -depth,
         )
 
-    def _render_request(self, site: Site, response: Response) -> Request:
-        """The same page again, rendered in the browser (once: `rendered` pages are not retried)."""
+    def _render_request(self, site: Site, response: Response, shell: bool = False) -> Request:
+        """The same page again, rendered in the browser (once: `rendered` pages are not retried).
+        `shell`: an app shell, not known to be an article until rendered."""
         meta = {k: response.meta[k] for k in ("site", "hops", "listing_page", "listed")}
         meta["download_slot"] = site.name
         meta["second_fetch"] = True  # this page was already counted when fetched over HTTP
@@ -187,7 +188,7 @@ class NewsSpider(scrapy.Spider):
             response.url,
             callback=self.parse_page,
             errback=self.on_error,
-            meta=meta | render_meta(site.selectors.get("body"), self.render_timeout_ms),
+            meta=meta | render_meta(site.selectors.get("body"), self.render_timeout_ms, shell),
             dont_filter=True,
             priority=5,
         )
@@ -381,6 +382,11 @@ class NewsSpider(scrapy.Spider):
                     request = self._page_request(site, item["url"], depth=depth)
                     if request is not None:
                         yield request
+        elif page.app_shell and site.render_js and not response.meta.get("rendered", False):
+            # The static HTML is a skeleton: what the page is shows only once rendered.
+            self._count("browser/app_shell", site=site)
+            logger.info("App shell at %s; rendering it before judging it", response.url)
+            yield self._render_request(site, response, shell=True)
         else:
             self._count("pages/listing", site=site)
             for request in self._follow_listing(site, response, page):
@@ -444,8 +450,9 @@ class NewsSpider(scrapy.Spider):
             if url in self.links_done:
                 continue
             self.links_done.add(url)
-            if is_page_variant(url):
-                # The print or send-to-friend form of an article: the article is fetched itself.
+            if is_page_variant(url) and not self._matches_pattern(site, url):
+                # The print or send-to-friend form of an article: the article is fetched itself
+                # (unless the site's article_url_pattern names such pages).
                 self._count("discovery/page_variant", site=site)
                 continue
             request = self._page_request(site, url, depth=depth + 1)

@@ -80,6 +80,19 @@ CURATED = [
     r"(الوسوم|كلمات مفتاحيه|الكلمات المفتاحيه|tags|mots-cles)\s*[:\-].{0,200}$",
     # Advertising.
     r"(اعلان|advertisement|publicite|sponsored|محتوي مدعوم|اعلانات)" + _END,
+    # Disclaimers: the opinions are the writer's, not the site's (either order).
+    r".{0,80}(راي|اراء|وجهه نظر)\s+(كاتبه|كاتبها|كتابها|اصحابها|صاحبها|صاحبه|الكاتب|المعلقين)"
+    r".{0,60}(الموقع|الصحيفه|الجريده|القناه|المجله|الشبكه|التحرير|الناشر|المؤسسه)" + _END,
+    r".{0,60}(الموقع|الصحيفه|الجريده|القناه|المجله|الشبكه)\s+(غير مسوول|لا يتحمل|لا تتحمل)"
+    r".{0,120}$",
+    # Comment policy under the story.
+    r".{0,80}(اداب الحوار|اداب التعليق|سياسه التعليقات|شروط التعليق|شروط النشر|قواعد النشر|"
+    r"حذف اي تعليق|يحتفظ الموقع بحق|التعليقات المسييه).{0,160}$",
+    # An agency's end mark alone on a line: "-- وام --", "(رويترز)".
+    r"[-–—(/\s]*(وام|واس|قنا|كونا|بنا|سانا|ومع|ا ف ب|اف ب|د ب ا|رويترز|الاناضول|شينخوا|"
+    r"وكالات|الوكالات|reuters|afp|ap|dpa|wam|spa|qna|kuna|mena|ش ا|أ ش أ)[-–—)/\s.]*$",
+    # A live-coverage badge left as a line.
+    r"(مباشر|بث مباشر|تغطيه مباشره|تغطيه حيه|عاجل|live|breaking|en direct)" + _END,
 ]
 CURATED_RE = re.compile("|".join(f"(?:{p})" for p in CURATED), re.IGNORECASE)
 # Copyright and photo-credit patterns may only match short lines, even where they allow a tail.

@@ -154,6 +154,13 @@ FILLERS = re.compile(
 )
 # "آخر تحديث:", "نشر في:", "Published:": a label before the date.
 LABEL = re.compile(r"^[^\d:]{1,40}:\s*")
+# The same labels without a colon: "تم نشره الجمعة 24 ...", "نشر في 3 مارس ...".
+PUBLISHED_LABEL = re.compile(
+    r"^(?:تم نشره|تم النشر|نشر في|نشر بتاريخ|تاريخ النشر|نشرت في|نشر|بتاريخ|published on|"
+    rf"published|posted on|posted|publie le|publie)(?![{ARABIC_LETTER}a-z])\s*[-:|]?\s*"
+)
+# "24 نيسان / أبريل 2020": two series side by side, one month once both are mapped.
+PAIRED_MONTH = re.compile(rf"(?<![{ARABIC_LETTER}])([{ARABIC_LETTER}]+)\s*[/|(-]\s*\1\)?")
 # "بتوقيت غرينتش", "بتوقيت مكة": an explicit zone overrides the site's.
 NAMED_ZONES = {
     "غرينتش": "UTC", "غرينيتش": "UTC", "جرينتش": "UTC", "gmt": "UTC", "utc": "UTC",
@@ -316,7 +323,8 @@ def _parse_free_text(
     if zone:
         tz = ZoneInfo(NAMED_ZONES[zone.group(1) or zone.group(2)])
         form = form[: zone.start()] + " " + form[zone.end() :]
-    form = TWELVE_HOUR.sub(_twenty_four_hour, FILLERS.sub(" ", LABEL.sub("", form)))
+    form = PUBLISHED_LABEL.sub("", LABEL.sub("", form.strip()))
+    form = TWELVE_HOUR.sub(_twenty_four_hour, FILLERS.sub(" ", form))
     found = parse_relative_date(form, now or datetime.now(UTC), tz) if relative else None
     if found is not None:
         return found
@@ -327,6 +335,7 @@ def _parse_free_text(
         return parse_hijri_date(prepared, tz)
     form = GREGORIAN_ERA.sub(r"\1", WEEKDAYS.sub(" ", form))
     form = MONTH_ALIAS_RE.sub(lambda m: MONTH_ALIASES[m.group(1)], form)
+    form = PAIRED_MONTH.sub(r"\1", form)
     form = " ".join(form.split()).strip(" ,-|")  # the matching form has "،" as "," already
     if not form:
         return None

@@ -460,7 +460,7 @@ def blogger(i: int) -> Page:
 </div>
 <div class="sidebar"><h2>أرشيف المدونة</h2><ul><li><a href="{base}/2024/">2024</a> (120)</li><li><a href="{base}/2023/">2023</a> (98)</li></ul></div>
 </body></html>"""
-    return Page("blogger", url, html, s, [s.author], s.section, [],
+    return Page("blogger", url, html, s, [s.author], None, [],
                 site="djazair", site_name=name, timezone=tz)  # fmt: skip
 
 

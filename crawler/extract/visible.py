@@ -1,0 +1,228 @@
+"""What a reader sees around the headline when the metadata is silent: date lines, bylines and
+the breadcrumb trail.
+
+Only the story's own surroundings are read: the lines after the headline (and a few before it),
+never sidebars, "most read" or related lists, comment threads or the footer, whose dates and names
+belong to other pages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from crawler.text.dates import ARABIC_DIGITS, MONTH_ALIASES
+from crawler.text.normalize import matching_form
+
+# Containers whose dates and names are about other pages or other people.
+OUTSIDE_STORY = etree.XPath(
+    "//aside | //nav | //footer | //form | //*[contains(@class, 'sidebar')"
+    " or contains(@class, 'related') or contains(@class, 'comment') or contains(@class, 'widget')"
+    " or contains(@class, 'most-') or contains(@class, 'popular') or contains(@class, '-more')"
+    " or contains(@class, 'teaser') or contains(@class, 'archive')]"
+)
+HEADLINES = etree.XPath("//body//h1")
+FOLLOWING = etree.XPath("following::text()[normalize-space()][position() <= $n]")
+PRECEDING = etree.XPath("preceding::text()[normalize-space()][position() <= $n]")
+BODY_TEXT = etree.XPath(
+    "//body//text()[normalize-space()][not(ancestor::script or ancestor::style)]"
+)
+LINES_AFTER = 60  # text nodes read after the headline
+LINES_BEFORE = 6  # and before it (a date or byline above the headline)
+MAX_LINE_CHARS = 160
+
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+PUBLISHED = re.compile(
+    r"^(?:تم نشره|تم النشر|تاريخ النشر|نشر في|نشر بتاريخ|نشرت في|نشر|بتاريخ|published|posted|"
+    r"publie)(?![\u0600-\u06FFa-z])"
+)
+UPDATED = re.compile(
+    r"^(?:اخر تحديث|تم التحديث|تاريخ التحديث|محدث|تحديث|updated|last updated|modified|mis a jour)"
+    r"(?![\u0600-\u06FFa-z])"
+)
+# Byline words a visible line starts with (in the matching form: alef, yeh, teh-marbuta folded).
+BYLINE = re.compile(
+    r"^(?:بقلم|كتب|كتبت|كتبه|اعداد|اعدته|اعده|حوار|حاورته|حاورها|تحرير|ترجمه|تقرير|متابعه|"
+    r"تغطيه|نشر بواسطه|بواسطه|by|par)\s*[:\-–—]?\s*(?=\S)"
+)
+MAX_BYLINE_WORDS = 8
+# Words an unlabelled date line may hold besides numbers: month and weekday names, clock words.
+DATE_WORDS = {
+    *MONTH_ALIASES,
+    *MONTH_ALIASES.values(),
+    *(matching_form(w) for w in (
+        "يناير", "فبراير", "مارس", "أبريل", "إبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
+        "أكتوبر", "نوفمبر", "ديسمبر", "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء",
+        "الخميس", "الجمعة", "السبت", "الساعة", "صباحا", "صباحاً", "مساء", "مساءً", "ص", "م",
+        "ظهرا", "في", "يوم", "هـ", "الموافق", "بتوقيت", "غرينتش", "gmt", "am", "pm",
+        "january", "february", "march", "april", "may", "june", "july", "august", "september",
+        "october", "november", "december", "janvier", "fevrier", "avril", "mai", "juin",
+        "juillet", "aout", "septembre", "octobre", "novembre", "decembre",
+    )),
+}  # fmt: skip
+# Multi-word month names ("كانون الثاني") are checked word by word.
+DATE_WORDS |= {part for name in list(DATE_WORDS) for part in name.split()}
+MAX_OTHER_WORDS = 1  # a date line may carry one more word (a city, "القاهرة")
+BYLINE_CLASS = etree.XPath(
+    "//body//*[contains(@class, 'byline') or contains(@class, 'author') or"
+    " contains(@class, 'writer') or @itemprop = 'author' or @rel = 'author']"
+)
+# An author's biography, photo or description box: next to the byline, not it.
+NOT_BYLINE = re.compile(r"bio|desc|about|avatar|photo|image|img|more|list|count", re.IGNORECASE)
+BYLINE_NAME = etree.XPath(".//*[@itemprop = 'name' or contains(@class, 'fn')]")
+BREADCRUMBS = etree.XPath(
+    "//*[contains(@class, 'breadcrumb') or @id = 'breadcrumbs' or @id = 'breadcrumb']"
+)
+HOME_WORDS = {matching_form(w) for w in ("الرئيسية", "الصفحة الرئيسية", "home", "accueil")}
+
+
+@dataclass
+class Surroundings:
+    """Lines read near the headline, in page order."""
+
+    published: list[str] = field(default_factory=list)  # labelled publication lines
+    dates: list[str] = field(default_factory=list)  # unlabelled date lines
+    updated: list[str] = field(default_factory=list)  # labelled update lines
+    bylines: list[str] = field(default_factory=list)  # lines that start with a byline word
+
+
+def headline(root: etree._Element, title: str | None) -> etree._Element | None:
+    """The element that shows the headline: the `<h1>` with the title's text (or the first),
+    else the element whose text is the title, or a large part of it (a legacy `<b>`)."""
+    outside = _outside(root)
+    h1s = [h for h in HEADLINES(root) if not _is_outside(h, outside)]
+    wanted = " ".join((title or "").split())
+    for h in h1s:
+        if wanted and " ".join(h.xpath("string()").split()) in wanted:
+            return h
+    if h1s:
+        return h1s[0]
+    if not wanted:
+        return None
+    for node in BODY_TEXT(root):
+        text = " ".join(node.split())
+        if len(text) >= 15 and text in wanted and len(text) * 2 >= len(wanted):
+            parent = node.getparent()
+            if parent is not None and not _is_outside(parent, outside):
+                return parent
+    return None
+
+
+def surroundings(root: etree._Element, title: str | None) -> Surroundings:
+    """Date lines and byline lines near the headline (see the module docstring)."""
+    found = Surroundings()
+    if not isinstance(root, etree._Element):
+        return found
+    anchor = headline(root, title)
+    if anchor is None:
+        return found
+    outside = _outside(root)
+    nodes = list(FOLLOWING(anchor, n=LINES_AFTER)) + list(
+        reversed(PRECEDING(anchor, n=LINES_BEFORE))
+    )
+    seen: set[int] = set()
+    for node in nodes:
+        parent = node.getparent()
+        if parent is None or id(parent) in seen or _is_outside(parent, outside):
+            continue
+        if parent.tag in ("script", "style", "a", "title") or not isinstance(parent.tag, str):
+            continue
+        seen.add(id(parent))
+        line = " ".join(parent.xpath("string()").split())
+        if len(line) > MAX_LINE_CHARS:
+            line = " ".join(node.split())
+        if not line or len(line) > MAX_LINE_CHARS:
+            continue
+        form = matching_form(line)
+        if BYLINE.match(form) and len(line.split()) <= MAX_BYLINE_WORDS:
+            found.bylines.append(line)
+            continue
+        if not YEAR.search(line.translate(ARABIC_DIGITS)):
+            continue
+        label = UPDATED.match(form) or PUBLISHED.match(form)
+        if not is_date_line(form[label.end() :] if label else form):
+            continue  # a sentence that mentions a year ("نشر الجيش بيانا عام 2024...")
+        if label and label.re is UPDATED:
+            found.updated.append(line)
+        elif label:
+            found.published.append(line)
+        else:
+            found.dates.append(line)
+    return found
+
+
+TIMES = etree.XPath("//body//time[@datetime]")
+
+
+def story_times(root: etree._Element) -> list[str]:
+    """`<time datetime>` values of the story, not of sidebars, related lists or comments."""
+    outside = _outside(root)
+    return [t.get("datetime") for t in TIMES(root) if not _is_outside(t, outside)]
+
+
+def is_date_line(form: str) -> bool:
+    """Whether a line (in the matching form) is a date and nothing else: numbers, month and
+    weekday names, clock words and at most one other word. A sentence with a year in it is not."""
+    words = re.findall(r"[^\W\d_]+", form.translate(ARABIC_DIGITS))
+    return sum(1 for w in words if w not in DATE_WORDS) <= MAX_OTHER_WORDS
+
+
+def byline_elements(root: etree._Element) -> list[str]:
+    """Texts of the innermost byline/author elements of the story (not of comments or lists)."""
+    if not isinstance(root, etree._Element):
+        return []
+    outside = _outside(root)
+    candidates = [
+        e
+        for e in BYLINE_CLASS(root)
+        if not _is_outside(e, outside) and not NOT_BYLINE.search(e.get("class") or "")
+    ]
+    chosen = set(candidates)
+    out = []
+    for element in candidates:
+        if any(d in chosen for d in element.iterdescendants()):
+            continue  # a box around a byline: its innermost byline speaks
+        names = BYLINE_NAME(element)
+        text = " ".join((names[0] if names else element).xpath("string()").split())
+        if text and len(text.split()) <= MAX_BYLINE_WORDS:
+            out.append(text)
+    return out
+
+
+def breadcrumb_section(root: etree._Element, title: str | None) -> str | None:
+    """The last step of the page's breadcrumb trail before the story: its section."""
+    if not isinstance(root, etree._Element):
+        return None
+    wanted = matching_form(title or "")
+    for trail in BREADCRUMBS(root):
+        steps = [" ".join(a.xpath("string()").split()) for a in trail.iter("a")]
+        steps = [s for s in steps if s and matching_form(s) not in HOME_WORDS]
+        steps = [s for s in steps if matching_form(s) != wanted and len(s) <= 60]
+        if steps:
+            return steps[-1]
+    return None
+
+
+def trail_section(steps: list[str], title: str | None) -> str | None:
+    """The section named by a JSON-LD BreadcrumbList: its last step that is not home or the story."""
+    wanted = matching_form(title or "")
+    for step in reversed(steps):
+        form = matching_form(step)
+        if step and form not in HOME_WORDS and form != wanted and not step.startswith("http"):
+            return step
+    return None
+
+
+def _outside(root: etree._Element) -> set[etree._Element]:
+    return set(OUTSIDE_STORY(root))
+
+
+def _is_outside(element: etree._Element, outside: set[etree._Element]) -> bool:
+    node = element
+    while node is not None:
+        if node in outside:
+            return True
+        node = node.getparent()
+    return False
