@@ -21,10 +21,10 @@ from crawler.extract.metadata import PageMeta, extract_metadata
 from crawler.extract.selectors import UrlPattern, is_xpath
 from crawler.extract.urls import canonical_url, is_page_variant, same_site, url_host, url_key
 from crawler.extract.visible import (
-    Surroundings,
     breadcrumb_section,
     byline_elements,
     headline,
+    outside_story,
     story_times,
     surroundings,
     trail_section,
@@ -497,14 +497,15 @@ def extract_article(
     body = _without_leading_title(body, title)
 
     root = sel.root if isinstance(sel.root, etree._Element) else None
-    anchor = headline(root, title) if root is not None else None
+    outside = outside_story(root) if root is not None else set()
+    anchor = headline(root, title, outside) if root is not None else None
     if anchor is not None and not (meta.title or selectors.get("title")):
         # The <title> carries the site's name ("الرأي نيوز :: headline"); the headline the page
         # shows (an <h1>, a legacy <b>) does not.
         shown = " ".join(anchor.xpath("string()").split())
         if shown and title and shown in " ".join(title.split()):
             title = shown
-    near = surroundings(root, title) if root is not None else Surroundings()
+    near = surroundings(anchor, outside)
 
     # Dates in order of trust: the page's metadata (JSON-LD, article:published_time, Dublin
     # Core and other <meta> names, microdata), the site's date selector, a <time> of the story
@@ -516,7 +517,7 @@ def extract_article(
     if selected_date:
         date_candidates.append(selected_date)
     if root is not None:
-        date_candidates += story_times(root)[:2]
+        date_candidates += story_times(root, outside)[:2]
     date_candidates += near.published + near.dates
     visible = frozenset([selected_date, *near.published, *near.dates]) - {None}
     published = _first_date(date_candidates, tz, invalid, visible)
@@ -535,7 +536,7 @@ def extract_article(
     if not authors:
         authors = sel.xpath('//a[@rel="author"]//text()').getall()
     if not authors and root is not None:
-        authors = byline_elements(root)
+        authors = byline_elements(root, outside)
     if not authors:
         authors = near.bylines[:1]
     # Lines that are not the story: bylines and date lines under the headline, the page chrome

@@ -88,10 +88,13 @@ class Surroundings:
     bylines: list[str] = field(default_factory=list)  # lines that start with a byline word
 
 
-def headline(root: etree._Element, title: str | None) -> etree._Element | None:
+def headline(
+    root: etree._Element, title: str | None, outside: set[etree._Element] | None = None
+) -> etree._Element | None:
     """The element that shows the headline: the `<h1>` with the title's text (or the first),
-    else the element whose text is the title, or a large part of it (a legacy `<b>`)."""
-    outside = _outside(root)
+    else the element whose text is the title, or a large part of it (a legacy `<b>`).
+    `outside` is `outside_story(root)`, when the caller has it already."""
+    outside = outside_story(root) if outside is None else outside
     h1s = [h for h in HEADLINES(root) if not _is_outside(h, outside)]
     wanted = " ".join((title or "").split())
     for h in h1s:
@@ -110,15 +113,12 @@ def headline(root: etree._Element, title: str | None) -> etree._Element | None:
     return None
 
 
-def surroundings(root: etree._Element, title: str | None) -> Surroundings:
-    """Date lines and byline lines near the headline (see the module docstring)."""
+def surroundings(anchor: etree._Element | None, outside: set[etree._Element]) -> Surroundings:
+    """Date lines and byline lines near the headline element `anchor` (see the module
+    docstring); `outside` is `outside_story(root)`."""
     found = Surroundings()
-    if not isinstance(root, etree._Element):
-        return found
-    anchor = headline(root, title)
     if anchor is None:
         return found
-    outside = _outside(root)
     nodes = list(FOLLOWING(anchor, n=LINES_AFTER)) + list(
         reversed(PRECEDING(anchor, n=LINES_BEFORE))
     )
@@ -156,9 +156,8 @@ def surroundings(root: etree._Element, title: str | None) -> Surroundings:
 TIMES = etree.XPath("//body//time[@datetime]")
 
 
-def story_times(root: etree._Element) -> list[str]:
+def story_times(root: etree._Element, outside: set[etree._Element]) -> list[str]:
     """`<time datetime>` values of the story, not of sidebars, related lists or comments."""
-    outside = _outside(root)
     return [t.get("datetime") for t in TIMES(root) if not _is_outside(t, outside)]
 
 
@@ -169,11 +168,8 @@ def is_date_line(form: str) -> bool:
     return sum(1 for w in words if w not in DATE_WORDS) <= MAX_OTHER_WORDS
 
 
-def byline_elements(root: etree._Element) -> list[str]:
+def byline_elements(root: etree._Element, outside: set[etree._Element]) -> list[str]:
     """Texts of the innermost byline/author elements of the story (not of comments or lists)."""
-    if not isinstance(root, etree._Element):
-        return []
-    outside = _outside(root)
     candidates = [
         e
         for e in BYLINE_CLASS(root)
@@ -215,7 +211,9 @@ def trail_section(steps: list[str], title: str | None) -> str | None:
     return None
 
 
-def _outside(root: etree._Element) -> set[etree._Element]:
+def outside_story(root: etree._Element) -> set[etree._Element]:
+    """The page's sidebars, related and "most read" lists, comments, navigation and footer:
+    computed once per page, passed to the readers here."""
     return set(OUTSIDE_STORY(root))
 
 
