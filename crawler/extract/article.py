@@ -317,15 +317,19 @@ def _paragraphs_from_plain(text: str) -> str:
     return "\n\n".join(" ".join(p.split()) for p in parts if p.strip())
 
 
+TITLE_WITHIN = 3  # the first paragraphs, where an extractor leaves the headline
+
+
 def _without_leading_title(body: str, title: str | None) -> str:
-    """Main-text extractors keep the headline as the first line; the body should not repeat it.
+    """Main-text extractors keep the headline as the first line (or among the first few, after
+    a live blog's first entry); the body should not repeat it.
     A body that is the headline alone is no body (the page is then dropped as `empty_body`)."""
     if not title or not body:
         return body
-    first, _, rest = body.partition("\n\n")
-    if " ".join(first.split()) == " ".join(title.split()):
-        return rest
-    return body
+    wanted = " ".join(title.split())
+    paragraphs = body.split("\n\n")
+    head = [p for p in paragraphs[:TITLE_WITHIN] if " ".join(p.split()) != wanted]
+    return "\n\n".join(head + paragraphs[TITLE_WITHIN:])
 
 
 _LINKS = etree.XPath("//a[@href]")
@@ -340,6 +344,10 @@ def _without_link_lines(body: str, sel: Selector) -> str:
     links.discard("")
     kept = [p for p in body.split("\n\n") if " ".join(p.split()) not in links]
     return "\n\n".join(kept)
+
+
+def _is_url(value: str) -> bool:
+    return value.strip().lower().startswith(("http://", "https://", "www."))
 
 
 def _without_lines(body: str, lines: list[str]) -> str:
@@ -378,7 +386,9 @@ def _after_headline(body: str, headline_text: str | None) -> str:
 _LEADS = etree.XPath(
     "//body//*[contains(@class, 'lead') or contains(@class, 'standfirst') or"
     " contains(@class, 'excerpt') or contains(@class, 'intro') or contains(@class, 'dek') or"
-    " contains(@class, 'subtitle') or contains(@class, 'sapo') or contains(@class, 'chapeau') or"
+    " contains(@class, 'subtitle') or contains(@class, 'sub-title') or"
+    " contains(@class, 'subhead') or contains(@class, 'deck') or contains(@class, 'strapline') or"
+    " contains(@class, 'sapo') or contains(@class, 'chapeau') or"
     " contains(@class, 'summary')][not(ancestor::aside or ancestor::nav or ancestor::footer"
     " or ancestor::li)]"
 )
@@ -408,6 +418,9 @@ _MICRODATA_DATES = etree.XPath(
     " | //*[@itemprop = 'datePublished'][not(self::meta)]/@datetime"
     " | //*[@itemprop = 'datePublished'][not(self::meta)]/@title"
     " | //abbr[contains(concat(' ', @class, ' '), ' published ')]/@title"
+    # RDFa (Drupal 7 and kin): <span property="dc:date dc:created" content="...">.
+    " | //*[contains(@property, 'dc:created') or contains(@property, 'dc:date') or"
+    " contains(@property, 'datePublished')][not(self::meta)]/@content"
 )
 
 
@@ -482,12 +495,22 @@ def extract_article(
     invalid: list[tuple[str, str]] = []
 
     canonical, alternates = resolve_url(url, meta)
-    title = (
-        meta.title
-        or _selected_text(sel, selectors.get("title"))
-        or _selected_text(sel, "//h1")
-        or _selected_text(sel, "//title")
-    )
+    root = sel.root if isinstance(sel.root, etree._Element) else None
+    outside = outside_story(root) if root is not None else set()
+    title = meta.title or _selected_text(sel, selectors.get("title"))
+    if title:
+        anchor = headline(root, title, outside) if root is not None else None
+    else:
+        # No declared headline: the heading the page shows that its <title> names ("الرأي نيوز ::
+        # headline" shows the headline in a legacy <b>; a blog's <h1> is the blog's name and
+        # its post title an <h3>), else the first <h1>, else the <title> itself.
+        page_title = _selected_text(sel, "//title")
+        anchor = headline(root, page_title, outside) if root is not None else None
+        shown = " ".join(anchor.xpath("string()").split()) if anchor is not None else ""
+        if shown and page_title and shown in " ".join(page_title.split()):
+            title = shown
+        else:
+            title = _selected_text(sel, "//h1") or page_title
     body = _selected_body(sel, selectors["body"]) if selectors.get("body") else ""
     if not body:
         body = _without_link_lines(main_text(html, url), sel)
@@ -496,15 +519,6 @@ def extract_article(
         body = _paragraphs_from_plain(meta.article_body)
     body = _without_leading_title(body, title)
 
-    root = sel.root if isinstance(sel.root, etree._Element) else None
-    outside = outside_story(root) if root is not None else set()
-    anchor = headline(root, title, outside) if root is not None else None
-    if anchor is not None and not (meta.title or selectors.get("title")):
-        # The <title> carries the site's name ("الرأي نيوز :: headline"); the headline the page
-        # shows (an <h1>, a legacy <b>) does not.
-        shown = " ".join(anchor.xpath("string()").split())
-        if shown and title and shown in " ".join(title.split()):
-            title = shown
     near = surroundings(anchor, outside)
 
     # Dates in order of trust: the page's metadata (JSON-LD, article:published_time, Dublin
@@ -530,7 +544,8 @@ def extract_article(
 
     # Authors: metadata, the site's selector, rel=author links, the story's byline elements,
     # then a line under the headline that starts with a byline word (بقلم، كتب، إعداد، حوار...).
-    authors = list(meta.authors)
+    # A profile URL in article:author names nobody readable: the page's byline may.
+    authors = [a for a in meta.authors if not _is_url(a)]
     if not authors and selectors.get("author"):
         authors = [_node_text(n) for n in _select(sel, selectors["author"])]
     if not authors:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-# Elements that hold one paragraph: their text is credited to the element around them.
+# Elements that hold one paragraph: their text is credited to the element around them (a <div>
+# of text and inline elements only counts as one too).
 PARAGRAPHS = frozenset({"p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "dd", "pre"})
 # Inline elements: text inside them belongs to the nearest non-inline ancestor.
 INLINE = frozenset(
@@ -87,7 +88,7 @@ def densest_block(root: etree._Element) -> Block:
             if tag == "a":
                 block_of(container).links += 1
                 state[element] = (container, True)
-            elif tag in PARAGRAPHS:
+            elif tag in PARAGRAPHS or (tag == "div" and _text_only(element)):
                 # The whole paragraph is one segment of the container around it.
                 text, link = _paragraph_text(element)
                 block = block_of(container)
@@ -116,6 +117,16 @@ def _paragraph_text(element: etree._Element) -> tuple[int, int]:
     total = len(" ".join(_TEXT(element).split()))
     link = sum(len(" ".join(_TEXT(a).split())) for a in element.iter("a"))
     return max(total - link, 0), link
+
+
+def _text_only(element: etree._Element) -> bool:
+    """A <div> holding text and inline elements only, no line breaks: a paragraph by another
+    name (Blogger posts and app shells write their lines so)."""
+    for child in element:
+        tag = child.tag.lower() if isinstance(child.tag, str) else ""
+        if tag == "br" or (tag and tag not in INLINE):
+            return False  # blocks inside, or <br>-separated runs: not one paragraph
+    return bool((element.text or "").strip()) or len(element) > 0
 
 
 def _link_count(element: etree._Element) -> int:

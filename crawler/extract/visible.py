@@ -44,8 +44,8 @@ UPDATED = re.compile(
 )
 # Byline words a visible line starts with (in the matching form: alef, yeh, teh-marbuta folded).
 BYLINE = re.compile(
-    r"^(?:بقلم|كتب|كتبت|كتبه|اعداد|اعدته|اعده|حوار|حاورته|حاورها|تحرير|ترجمه|تقرير|متابعه|"
-    r"تغطيه|نشر بواسطه|بواسطه|by|par)\s*[:\-–—]?\s*(?=\S)"
+    r"^(?:بقلم|كتب|كتبت|كتبه|اعداد|اعدته|اعده|حوار|اجري الحوار|اجرت الحوار|حاوره|حاورته|"
+    r"حاورها|تحرير|ترجمه|تقرير|متابعه|تغطيه|نشر بواسطه|بواسطه|by|par)\s*[:\-–—]?\s*(?=\S)"
 )
 MAX_BYLINE_WORDS = 8
 # Words an unlabelled date line may hold besides numbers: month and weekday names, clock words.
@@ -67,10 +67,15 @@ DATE_WORDS |= {part for name in list(DATE_WORDS) for part in name.split()}
 MAX_OTHER_WORDS = 1  # a date line may carry one more word (a city, "القاهرة")
 BYLINE_CLASS = etree.XPath(
     "//body//*[contains(@class, 'byline') or contains(@class, 'author') or"
-    " contains(@class, 'writer') or @itemprop = 'author' or @rel = 'author']"
+    " contains(@class, 'writer') or contains(@class, 'username') or @itemprop = 'author' or"
+    " contains(@rel, 'author') or contains(@rel, 'creator')]"
 )
 # An author's biography, photo or description box: next to the byline, not it.
-NOT_BYLINE = re.compile(r"bio|desc|about|avatar|photo|image|img|more|list|count", re.IGNORECASE)
+NOT_BYLINE = re.compile(
+    r"bio|desc|about|avatar|photo|image|img|more|list|count|share|social|timestamp|date|time|label",
+    re.IGNORECASE,
+)
+DIGIT = re.compile(r"\d")
 BYLINE_NAME = etree.XPath(".//*[@itemprop = 'name' or contains(@class, 'fn')]")
 BREADCRUMBS = etree.XPath(
     "//*[contains(@class, 'breadcrumb') or @id = 'breadcrumbs' or @id = 'breadcrumb']"
@@ -91,26 +96,25 @@ class Surroundings:
 def headline(
     root: etree._Element, title: str | None, outside: set[etree._Element] | None = None
 ) -> etree._Element | None:
-    """The element that shows the headline: the `<h1>` with the title's text (or the first),
-    else the element whose text is the title, or a large part of it (a legacy `<b>`).
+    """The element that shows the headline: the `<h1>` with the title's text, else the element
+    whose text is the title or a large part of it (a legacy `<b>`, a blog post's `<h3>`), else
+    the first `<h1>`.
     `outside` is `outside_story(root)`, when the caller has it already."""
     outside = outside_story(root) if outside is None else outside
     h1s = [h for h in HEADLINES(root) if not _is_outside(h, outside)]
     wanted = " ".join((title or "").split())
     for h in h1s:
-        if wanted and " ".join(h.xpath("string()").split()) in wanted:
+        text = " ".join(h.xpath("string()").split())
+        if wanted and text and text in wanted:
             return h
-    if h1s:
-        return h1s[0]
-    if not wanted:
-        return None
-    for node in BODY_TEXT(root):
-        text = " ".join(node.split())
-        if len(text) >= 15 and text in wanted and len(text) * 2 >= len(wanted):
-            parent = node.getparent()
-            if parent is not None and not _is_outside(parent, outside):
-                return parent
-    return None
+    if wanted:
+        for node in BODY_TEXT(root):
+            text = " ".join(node.split())
+            if len(text) >= 15 and text in wanted and len(text) * 2 >= len(wanted):
+                parent = node.getparent()
+                if parent is not None and not _is_outside(parent, outside):
+                    return parent
+    return h1s[0] if h1s else None
 
 
 def surroundings(anchor: etree._Element | None, outside: set[etree._Element]) -> Surroundings:
@@ -175,15 +179,21 @@ def byline_elements(root: etree._Element, outside: set[etree._Element]) -> list[
         for e in BYLINE_CLASS(root)
         if not _is_outside(e, outside) and not NOT_BYLINE.search(e.get("class") or "")
     ]
-    chosen = set(candidates)
-    out = []
+    out: list[str] = []
     for element in candidates:
-        if any(d in chosen for d in element.iterdescendants()):
-            continue  # a box around a byline: its innermost byline speaks
-        names = BYLINE_NAME(element)
-        text = " ".join((names[0] if names else element).xpath("string()").split())
-        if text and len(text.split()) <= MAX_BYLINE_WORDS:
-            out.append(text)
+        # The name inside a byline: marked as one (itemprop=name, hCard's fn), else the author
+        # links ("الكاتب <a>فلان</a>"), else the element's whole text (a box around a bio is
+        # too long and left out).
+        parts = BYLINE_NAME(element) or [a for a in element.iter("a") if a.get("href")]
+        texts = [" ".join(p.xpath("string()").split()) for p in parts] or [
+            " ".join(element.xpath("string()").split())
+        ]
+        for text in texts:
+            # A name has two words at least and no digits: not a label ("بواسطة"), a button
+            # ("مشاركة") or a timestamp that a theme also calls "byline".
+            words = text.split()
+            if 2 <= len(words) <= MAX_BYLINE_WORDS and not DIGIT.search(text) and text not in out:
+                out.append(text)
     return out
 
 

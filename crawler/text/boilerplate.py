@@ -71,7 +71,7 @@ CURATED = [
     r".{0,120}(جميع الحقوق محفوظه|حقوق النشر محفوظه|all rights reserved|tous droits reserves)"
     + _END,
     # Photo credits on their own line.
-    r"(صوره|الصوره|صور|الصور|تصوير|photo|photos|credit|image|source الصوره|"
+    r"(صوره|الصوره|صور|الصور|تصوير|عدسه|photo|photos|credit|image|source الصوره|"
     r"مصدر الصوره|getty images|afp|reuters)\s*[:\-/|(]\s*.{1,60}$",
     r"\(?(صوره|الصوره|photo)\s*\)?\s*[:\-]?\s*(رويترز|ا ف ب|اف ب|afp|reuters|ap|getty images|"
     r"epa|الاناضول|وكالات|ارشيفيه|ارشيف|arch|archives)\)?" + _END,
@@ -91,6 +91,13 @@ CURATED = [
     # An agency's end mark alone on a line: "-- وام --", "(رويترز)".
     r"[-–—(/\s]*(وام|واس|قنا|كونا|بنا|سانا|ومع|ا ف ب|اف ب|د ب ا|رويترز|الاناضول|شينخوا|"
     r"وكالات|الوكالات|reuters|afp|ap|dpa|wam|spa|qna|kuna|mena|ش ا|أ ش أ)[-–—)/\s.]*$",
+    # A story's tool row: print, send to a friend, font size.
+    r"((نسخه للطباعه|نسخه للطبع|طباعه|اطبع|ارسل (الخبر |المقال |الموضوع )?(الي |ل)صديق|"
+    r"ارسل لصديق|تكبير الخط|تصغير الخط|حفظ|print|email to a friend)[\s|/:\-]*){1,5}$",
+    # An agency desk's initials closing a wire story: "/ق ن/ ع ب".
+    r"[/\s]*(?:[^\W\d_]{1,2}[/\s]+){1,5}[^\W\d_]{0,2}[/\s]*$",
+    # "Submitted by" lines of a CMS: "أرسلت بواسطة فلان في 2024/11/24 - 10:30".
+    r"(ارسلت|ارسل|نشرت|نشر|كتبت|posted|submitted) (بواسطه|by)\s.{1,80}$",
     # A live-coverage badge left as a line.
     r"(مباشر|بث مباشر|تغطيه مباشره|تغطيه حيه|عاجل|live|breaking|en direct)" + _END,
 ]

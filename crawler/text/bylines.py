@@ -23,6 +23,7 @@ def _variants(pattern: str) -> str:
 PREFIX = re.compile(
     _variants(
         r"^(?:بقلم|كتب|كتبت|كتبه|كتبها|تقرير|اعداد|اعدته|اعده|تحرير|حوار|ترجمه|متابعه|مراسل|"
+        r"اجري الحوار|اجرت الحوار|حاوره|حاورته|حاورها|تغطيه|تقديم|نشر بواسطه|ارسلت بواسطه|بواسطه|"
         r"by|written by|reporting by|report by|words by|par|écrit par|ecrit par|"
         r"propos recueillis par|الكاتب|الكاتبه|الصحفي|الصحفيه|الاعلامي|الاعلاميه)"
     )
