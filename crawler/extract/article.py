@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
+from functools import cached_property
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 import trafilatura
@@ -80,7 +82,13 @@ class TextStats:
     paragraph_chars: int
     link_chars: int
     text_chars: int
-    block: Block = field(default_factory=Block)  # the densest text container (see blocks.py)
+    root: etree._Element | None = field(default=None, repr=False)
+
+    @cached_property
+    def block(self) -> Block:
+        """The densest text container (see blocks.py): measured only when metadata, the URL and
+        the paragraph count leave the question open."""
+        return densest_block(self.root) if self.root is not None else Block()
 
     @property
     def link_density(self) -> float:
@@ -131,7 +139,7 @@ def text_stats(sel: Selector) -> TextStats:
     root = sel.root
     if not isinstance(root, etree._Element) or not root.xpath("//body"):
         return TextStats(0, 0, 0, 0)
-    block = densest_block(root)
+
     text_chars = sum(len(t.strip()) for t in _VISIBLE_TEXT(root))
     link_chars = sum(len(t.strip()) for t in _LINK_TEXT(root))
     paragraphs = 0
@@ -141,7 +149,7 @@ def text_stats(sel: Selector) -> TextStats:
         if len(text) >= MIN_PARAGRAPH_CHARS:
             paragraphs += 1
             paragraph_chars += len(text)
-    return TextStats(paragraphs, paragraph_chars, link_chars, text_chars, block)
+    return TextStats(paragraphs, paragraph_chars, link_chars, text_chars, root)
 
 
 def classify_page(
@@ -328,7 +336,7 @@ def _without_leading_title(body: str, title: str | None) -> str:
         return body
     wanted = " ".join(title.split())
     paragraphs = body.split("\n\n")
-    head = [p for p in paragraphs[:TITLE_WITHIN] if " ".join(p.split()) != wanted]
+    head = [p for p in paragraphs[:TITLE_WITHIN] if p != wanted]
     return "\n\n".join(head + paragraphs[TITLE_WITHIN:])
 
 
@@ -355,12 +363,9 @@ def _without_lines(body: str, lines: list[str]) -> str:
     line) or carry no word at all (the "|" between a legacy menu's links)."""
     if not body:
         return body
+    # Body paragraphs have their whitespace normalized already (one space between words).
     drop = {" ".join(line.split()) for line in lines}
-    kept = [
-        p
-        for p in body.split("\n\n")
-        if " ".join(p.split()) not in drop and any(c.isalnum() for c in p)
-    ]
+    kept = [p for p in body.split("\n\n") if p not in drop and any(c.isalnum() for c in p)]
     return "\n\n".join(kept)
 
 
@@ -376,7 +381,7 @@ def _after_headline(body: str, headline_text: str | None) -> str:
     wanted = " ".join(headline_text.split())
     paragraphs = body.split("\n\n")
     for index, paragraph in enumerate(paragraphs[:HEADLINE_WITHIN]):
-        if " ".join(paragraph.split()) == wanted:
+        if paragraph == wanted:
             if index and any(len(p) > CHROME_CHARS for p in paragraphs[:index]):
                 return body  # real text before it: the headline is quoted, not the page's top
             return "\n\n".join(paragraphs[index + 1 :])
@@ -400,7 +405,7 @@ def _with_lead(body: str, root: etree._Element) -> str:
     themes set it in its own block above the story."""
     if not body:
         return body
-    have = " ".join(body.split())
+    have = body.replace("\n\n", " ")  # paragraphs are whitespace-normalized already
     for element in _LEADS(root):
         if element.xpath("ancestor::*[contains(@class, 'related') or contains(@class, 'teaser')]"):
             continue
@@ -408,7 +413,7 @@ def _with_lead(body: str, root: etree._Element) -> str:
         if not LEAD_CHARS[0] <= len(text) <= LEAD_CHARS[1] or element.xpath(".//a"):
             continue
         if text in have:
-            return body  # the extractor kept it
+            return body  # the extractor kept it (or it is the body itself)
         return f"{text}\n\n{body}"
     return body
 
@@ -439,7 +444,7 @@ def _unique(values: list[str]) -> list[str]:
 
 
 def _first_date(
-    candidates: list[str],
+    candidates: Iterable[str],
     tz: tzinfo,
     invalid: list[tuple[str, str]],
     visible: frozenset[str] = frozenset(),
@@ -524,17 +529,21 @@ def extract_article(
     # Dates in order of trust: the page's metadata (JSON-LD, article:published_time, Dublin
     # Core and other <meta> names, microdata), the site's date selector, a <time> of the story
     # (not of a sidebar or a related list), then the visible date lines near the headline.
-    date_candidates = list(meta.published)
-    if root is not None:
-        date_candidates += _microdata_dates(root)
     selected_date = _selected_date(sel, selectors.get("date"))
-    if selected_date:
-        date_candidates.append(selected_date)
-    if root is not None:
-        date_candidates += story_times(root, outside)[:2]
-    date_candidates += near.published + near.dates
+
+    def date_candidates() -> Iterator[str]:
+        # Read lazily: most pages stop at their metadata.
+        yield from meta.published
+        if root is not None:
+            yield from _microdata_dates(root)
+        if selected_date:
+            yield selected_date
+        if root is not None:
+            yield from story_times(root, outside)[:2]
+        yield from near.published + near.dates
+
     visible = frozenset([selected_date, *near.published, *near.dates]) - {None}
-    published = _first_date(date_candidates, tz, invalid, visible)
+    published = _first_date(date_candidates(), tz, invalid, visible)
     modified = _first_date(meta.modified + near.updated, tz, invalid, frozenset(near.updated))
     if published is None and not invalid:
         # Only a page whose declared dates are all valid gets htmldate's reading: htmldate reads

@@ -134,9 +134,9 @@ def surroundings(anchor: etree._Element | None, outside: set[etree._Element]) ->
         if parent.tag in ("script", "style", "a", "title") or not isinstance(parent.tag, str):
             continue
         seen.add(id(parent))
-        line = " ".join(parent.xpath("string()").split())
-        if len(line) > MAX_LINE_CHARS:
-            line = " ".join(node.split())
+        line = _short_text(parent) or (
+            " ".join(node.split()) if len(node) <= 2 * MAX_LINE_CHARS else None
+        )
         if not line or len(line) > MAX_LINE_CHARS:
             continue
         form = matching_form(line)
@@ -163,6 +163,20 @@ TIMES = etree.XPath("//body//time[@datetime]")
 def story_times(root: etree._Element, outside: set[etree._Element]) -> list[str]:
     """`<time datetime>` values of the story, not of sidebars, related lists or comments."""
     return [t.get("datetime") for t in TIMES(root) if not _is_outside(t, outside)]
+
+
+def _short_text(element: etree._Element) -> str | None:
+    """The element's text, whitespace normalized, or None once it runs past a line's length
+    (the text node's parent may be the whole story)."""
+    size = 0
+    parts = []
+    for piece in element.itertext():
+        size += len(piece)
+        if size > 2 * MAX_LINE_CHARS:
+            return None
+        parts.append(piece)
+    line = " ".join("".join(parts).split())
+    return line if len(line) <= MAX_LINE_CHARS else None
 
 
 def is_date_line(form: str) -> bool:
