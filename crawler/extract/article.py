@@ -7,6 +7,7 @@ generic main-text extraction (trafilatura). Plain functions over page text; the 
 from __future__ import annotations
 
 import contextlib
+import copy
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -72,6 +73,7 @@ DENSE_PARAGRAPHS = 3
 BLOCK_TEXT_CHARS = 400
 BLOCK_SEGMENTS = 3
 BLOCK_LINK_SHARE = 0.2
+TEASER_LINK_SHARE = 0.15
 
 
 @dataclass
@@ -139,7 +141,6 @@ def text_stats(sel: Selector) -> TextStats:
     root = sel.root
     if not isinstance(root, etree._Element) or not root.xpath("//body"):
         return TextStats(0, 0, 0, 0)
-
     text_chars = sum(len(t.strip()) for t in _VISIBLE_TEXT(root))
     link_chars = sum(len(t.strip()) for t in _LINK_TEXT(root))
     paragraphs = 0
@@ -196,11 +197,17 @@ def classify_page(
         return Verdict(True, "date_url")
     if listed_as_article and some_text and (low_links or _story_block(block)):
         return Verdict(True, "listed_in_feed_or_sitemap")
-    if dense and low_links:
+    if dense and low_links and not _teaser_list(block):
         return Verdict(True, "text_density")
     if _story_block(block):
         return Verdict(True, "text_block")
     return Verdict(False, "not_article")
+
+
+def _teaser_list(block: Block) -> bool:
+    """The densest block is a list of teasers: about a link for every summary, and a real share of
+    its text in those links (a story's inline links are few and short)."""
+    return block.links >= 0.8 * block.segments and block.link_share >= TEASER_LINK_SHARE
 
 
 def _story_block(block: Block) -> bool:
@@ -549,7 +556,7 @@ def extract_article(
         # Only a page whose declared dates are all valid gets htmldate's reading: htmldate reads
         # the same metadata, and made 2024-02-01 of a `2024-02-30T25:61:00`. An invalid date
         # leaves the field empty (and counted) rather than guessed.
-        published = _htmldate_fallback(html, tz)
+        published = _htmldate_fallback(html, tz, root)
 
     # Authors: metadata, the site's selector, rel=author links, the story's byline elements,
     # then a line under the headline that starts with a byline word (بقلم، كتب، إعداد، حوار...).
@@ -599,12 +606,33 @@ def extract_article(
     )
 
 
-def _htmldate_fallback(html: str, tz: tzinfo) -> datetime | None:
-    """Last resort for the publication date: htmldate's reading of the page (day precision)."""
+def _drop_keeping_tail(element: etree._Element) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _htmldate_fallback(
+    html: str, tz: tzinfo, root: etree._Element | None = None
+) -> datetime | None:
+    """Last resort for the publication date: htmldate's reading of the page (day precision),
+    without the page's sidebars, related lists and comments (whose dates are other pages')."""
     from htmldate import find_date
 
+    page: str | etree._Element = html
+    if root is not None:
+        page = copy.deepcopy(root)
+        for element in outside_story(page):
+            _drop_keeping_tail(element)
     try:
-        found = find_date(html, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
+        found = find_date(page, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
     except (ValueError, TypeError):
         return None
     return parse_date(found, tz, free_text=False) if found else None

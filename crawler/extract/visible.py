@@ -27,8 +27,10 @@ HEADLINES = etree.XPath("//body//h1")
 FOLLOWING = etree.XPath("following::text()[normalize-space()][position() <= $n]")
 PRECEDING = etree.XPath("preceding::text()[normalize-space()][position() <= $n]")
 BODY_TEXT = etree.XPath(
-    "//body//text()[normalize-space()][not(ancestor::script or ancestor::style)]"
+    "(//body//text()[normalize-space()][not(ancestor::script or ancestor::style)])"
+    "[position() <= $n]"
 )
+HEADLINE_SEARCH = 400  # text nodes searched for the headline: it is near the top
 LINES_AFTER = 60  # text nodes read after the headline
 LINES_BEFORE = 6  # and before it (a date or byline above the headline)
 MAX_LINE_CHARS = 160
@@ -105,10 +107,10 @@ def headline(
     wanted = " ".join((title or "").split())
     for h in h1s:
         text = " ".join(h.xpath("string()").split())
-        if wanted and text and text in wanted:
-            return h
+        if wanted and text and text in wanted and len(text) * 2 >= len(wanted):
+            return h  # not a logo <h1> whose site name the title also carries
     if wanted:
-        for node in BODY_TEXT(root):
+        for node in BODY_TEXT(root, n=HEADLINE_SEARCH):
             text = " ".join(node.split())
             if len(text) >= 15 and text in wanted and len(text) * 2 >= len(wanted):
                 parent = node.getparent()
