@@ -36,6 +36,11 @@ HTML_PIECES = st.sampled_from(
         b'{"@type":"NewsArticle","datePublished":"0001-01-01T00:00:00+14:00"}', b"[[[[[[[[",
         b"</script>", b"<title>", "خبر عاجل من العاصمة".encode(), "خبر".encode("cp1256"),
         b"<time datetime='9999-12-31T23:59:59-12:00'>", b"\x00", b"\xff\xfe", b"&#0;", b"<!--",
+        # What the layout readers look at: headlines, bylines, date lines, tables, shells.
+        b"<h1>", b"</h1>", b"<br>", b"<td class='text'>", b"<div id='app'>", b"<aside>",
+        b"<div class='byline'>", b"<span itemprop='author'>", b"<div class='breadcrumb'><a href='/s'>",
+        "بقلم: أحمد منصور".encode(), "تم نشره الجمعة 24 نيسان / أبريل 2020 09:22 مساءً".encode(),
+        "جاري التحميل".encode(), b"<p class='lead'>", b"<script src='/a.js'></script>",
     ]
 )  # fmt: skip
 PAGES = st.lists(st.one_of(st.binary(max_size=40), HTML_PIECES), max_size=40).map(b"".join)
@@ -48,6 +53,7 @@ def test_page_analysis_never_raises(body, encoding, listed):
         listed=listed, pattern=None, selectors={}, tz=UTC, follow=True,
     )  # fmt: skip
     assert page.verdict.reason
+    assert page.error is None, page.error  # extraction itself never failed on it
     assert all(link.startswith(("http://", "https://", "file://", "ftp://")) for link in page.links)
     if page.article is not None:
         assert page.article.url.startswith("https://")
