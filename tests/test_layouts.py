@@ -196,3 +196,19 @@ def test_app_shells_are_told_from_short_pages():
     full = shell.replace("<div class='spinner'>جاري التحميل...</div>", f"<p>{SENTENCE}</p>" * 6)
     sel = Selector(text=full)
     assert not looks_like_app_shell(sel.root, text_stats(sel))
+
+
+def test_relative_and_hijri_date_lines_under_the_headline():
+    now = datetime.now(UTC)
+    body = f"<p>{SENTENCE}.</p>" * 3
+    html = f"<html><body><h1>عنوان الخبر</h1><span class='time'>نشر منذ 3 ساعات</span>{body}</body></html>"
+    published = extract_article(html, f"{BASE}/n/2").published_at
+    assert published is not None and abs((now - published).total_seconds() - 3 * 3600) < 600
+    hijri = "الأحد 22 جمادى الأولى 1446 هـ الموافق 24 نوفمبر 2024 م"
+    html = f"<html><body><h1>عنوان الخبر</h1><div class='date'>{hijri}</div>{body}</body></html>"
+    article = extract_article(html, f"{BASE}/n/3", tz=ZoneInfo("Asia/Riyadh"))
+    assert article.published_at == datetime(2024, 11, 23, 21, 0, tzinfo=UTC)
+    assert hijri not in article.body
+    # A short story line with a relative word is not a date line.
+    html = f"<html><body><h1>عنوان الخبر</h1><p>وصل الوفد أمس إلى العاصمة</p>{body}</body></html>"
+    assert extract_article(html, f"{BASE}/n/4").published_at is None

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from crawler.text.dates import ARABIC_DIGITS, MONTH_ALIASES
+from crawler.text.dates import (
+    ARABIC_DIGITS,
+    DAYS_BACK,
+    HIJRI_MONTHS,
+    MONTH_ALIASES,
+    NUMBER_WORDS,
+    UNITS,
+    is_relative,
+)
 from crawler.text.normalize import matching_form
 
 # Containers whose dates and names are about other pages or other people.
@@ -54,11 +62,12 @@ MAX_BYLINE_WORDS = 8
 DATE_WORDS = {
     *MONTH_ALIASES,
     *MONTH_ALIASES.values(),
+    *HIJRI_MONTHS,
     *(matching_form(w) for w in (
         "يناير", "فبراير", "مارس", "أبريل", "إبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
         "أكتوبر", "نوفمبر", "ديسمبر", "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء",
         "الخميس", "الجمعة", "السبت", "الساعة", "صباحا", "صباحاً", "مساء", "مساءً", "ص", "م",
-        "ظهرا", "في", "يوم", "هـ", "الموافق", "بتوقيت", "غرينتش", "gmt", "am", "pm",
+        "ظهرا", "في", "يوم", "هـ", "ه", "الموافق", "بتوقيت", "غرينتش", "gmt", "am", "pm",
         "january", "february", "march", "april", "may", "june", "july", "august", "september",
         "october", "november", "december", "janvier", "fevrier", "avril", "mai", "juin",
         "juillet", "aout", "septembre", "octobre", "novembre", "decembre",
@@ -67,6 +76,14 @@ DATE_WORDS = {
 # Multi-word month names ("كانون الثاني") are checked word by word.
 DATE_WORDS |= {part for name in list(DATE_WORDS) for part in name.split()}
 MAX_OTHER_WORDS = 1  # a date line may carry one more word (a city, "القاهرة")
+# What a relative date line ("منذ 3 ساعات", "أمس الساعة 10:30 م") is made of, and nothing else.
+RELATIVE_WORDS = (
+    DATE_WORDS
+    | set(UNITS)
+    | set(NUMBER_WORDS)
+    | {part for phrase in DAYS_BACK for part in phrase.split()}
+    | {"منذ", "قبل", "حوالي", "نحو", "ago", "il", "y", "a"}
+)
 BYLINE_CLASS = etree.XPath(
     "//body//*[contains(@class, 'byline') or contains(@class, 'author') or"
     " contains(@class, 'writer') or contains(@class, 'username') or @itemprop = 'author' or"
@@ -145,11 +162,13 @@ def surroundings(anchor: etree._Element | None, outside: set[etree._Element]) ->
         if BYLINE.match(form) and len(line.split()) <= MAX_BYLINE_WORDS:
             found.bylines.append(line)
             continue
-        if not YEAR.search(line.translate(ARABIC_DIGITS)):
-            continue
         label = UPDATED.match(form) or PUBLISHED.match(form)
-        if not is_date_line(form[label.end() :] if label else form):
-            continue  # a sentence that mentions a year ("نشر الجيش بيانا عام 2024...")
+        rest = form[label.end() :] if label else form
+        if YEAR.search(line.translate(ARABIC_DIGITS)):
+            if not is_date_line(rest):
+                continue  # a sentence that mentions a year ("نشر الجيش بيانا عام 2024...")
+        elif not (is_relative(rest) and _only_words(rest, RELATIVE_WORDS, 0)):
+            continue  # no date at all, or a sentence with "أمس" in it, not "منذ 3 ساعات"
         if label and label.re is UPDATED:
             found.updated.append(line)
         elif label:
@@ -184,8 +203,13 @@ def _short_text(element: etree._Element) -> str | None:
 def is_date_line(form: str) -> bool:
     """Whether a line (in the matching form) is a date and nothing else: numbers, month and
     weekday names, clock words and at most one other word. A sentence with a year in it is not."""
+    return _only_words(form, DATE_WORDS, MAX_OTHER_WORDS)
+
+
+def _only_words(form: str, allowed: set[str], others: int) -> bool:
+    """Whether `form` has at most `others` words outside `allowed` (numbers are not words)."""
     words = re.findall(r"[^\W\d_]+", form.translate(ARABIC_DIGITS))
-    return sum(1 for w in words if w not in DATE_WORDS) <= MAX_OTHER_WORDS
+    return sum(1 for w in words if w not in allowed) <= others
 
 
 def byline_elements(root: etree._Element, outside: set[etree._Element]) -> list[str]:

@@ -308,7 +308,7 @@ def _without_hijri(text: str) -> tuple[str, bool]:
     return CORRESPONDING.sub(" ", stripped), True
 
 
-def _is_relative(text: str) -> bool:
+def is_relative(text: str) -> bool:
     """Whether `text` says a date relative to now ("منذ 3 ساعات", "yesterday at noon")."""
     form = matching_form(text)
     return bool(RELATIVE_AGO.search(form) or RELATIVE_DAY.search(form))
@@ -393,7 +393,7 @@ def _check_date(
         if len(text) > 200:
             return None, "unparseable"
         parsed = parse_iso_date(text, tz) or parse_feed_date(text)
-        if parsed is None and not relative and _is_relative(text):
+        if parsed is None and not relative and is_relative(text):
             return None, "relative"
         if parsed is None and free_text:
             parsed = _parse_free_text(text, tz, now, relative)
