@@ -8,6 +8,13 @@ each body as the crawl's topic stage sees it. The probabilities are the scores' 
 temperature, fitted on leave-one-publisher-out predictions: a model meets new publishers in
 production, and its confidence should say how it does on those.
 
+With `--corpus`, the articles akhbar itself stored with the site's own section as their topic
+(`topic_method: section` from a section label, not from tags or the URL; no syndicated copies;
+at most `--per-site-topic` of each site and topic) join the training file, each site a publisher
+of its own: the way to teach the model the topics the training file lacks (health, religion,
+science, service pages) and more newsrooms' society news. A topic with fewer than
+`--min-label-articles` such articles is left to the lexicons.
+
 Needs scikit-learn (`pip install -e '.[train]'`); the crawl itself reads the result with numpy.
 Deterministic: the same data gives the same file and the same version.
 """
@@ -27,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from crawler import settings
+from crawler.commands.options import database, database_options
 from crawler.text.language import text_sample
 from crawler.text.topic_model import MODEL_PATH, TopicModel, analyzer, model_text
 
@@ -42,6 +50,39 @@ class Example:
     topic: str
     source: str
     text: str = ""  # what the model reads
+
+
+def corpus_examples(
+    db, sample_chars: int, per_site_topic: int, min_label_articles: int, log=print
+) -> list[Example]:
+    """Stored articles whose topic is their site's own section label (see the module docstring),
+    oldest `_id` first so that a rerun on the same database picks the same ones."""
+    from collections import Counter
+
+    wanted = {"topic_method": "section", "topic_source": "site"}
+    fields = {"title": 1, "body": 1, "topic": 1, "site": 1, "topic_confidence": 1,
+              "duplicate_of": 1, "language": 1}  # fmt: skip
+    taken: Counter[tuple[str, str]] = Counter()
+    examples = []
+    for doc in db.articles.find(wanted, fields).sort("_id", 1):
+        if doc.get("topic_confidence") != 1.0 or doc.get("duplicate_of"):
+            continue  # from tags or the URL, or a syndicated copy of a story counted already
+        if doc.get("language") not in (None, "ar") or not doc.get("title") or not doc.get("body"):
+            continue
+        key = (doc.get("site") or "", doc["topic"])
+        if taken[key] >= per_site_topic:
+            continue
+        taken[key] += 1
+        example = Example(doc["title"], doc["body"], doc["topic"], f"site:{key[0]}")
+        example.text = model_text(doc["title"], text_sample(None, doc["body"], sample_chars))
+        examples.append(example)
+    per_topic = Counter(e.topic for e in examples)
+    kept = {t for t, n in per_topic.items() if n >= min_label_articles}
+    for topic, n in sorted(per_topic.items()):
+        sites = len({e.source for e in examples if e.topic == topic})
+        verdict = "used" if topic in kept else f"left to the lexicons (< {min_label_articles})"
+        log(f"  corpus: {topic}: {n} articles from {sites} sites, {verdict}")
+    return [e for e in examples if e.topic in kept]
 
 
 def load_examples(path: Path, sample_chars: int) -> list[Example]:
@@ -129,12 +170,32 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="train_topics", description=__doc__.split("\n")[0])
     parser.add_argument("data", type=Path, help="the training file (JSON lines, gzip)")
     parser.add_argument("--out", type=Path, default=MODEL_PATH, help="model file to write")
+    parser.add_argument(
+        "--corpus", action="store_true", help="add stored articles labelled by their site's section"
+    )
+    parser.add_argument("--per-site-topic", type=int, default=400, help="with --corpus")
+    parser.add_argument("--min-label-articles", type=int, default=100, help="with --corpus")
+    database_options(parser)
     args = parser.parse_args(argv)
     if not args.data.exists():
         print(f"No training file at {args.data}", file=sys.stderr)
         return 1
     sample_chars = settings.TOPIC_SAMPLE_CHARS
     examples = load_examples(args.data, sample_chars)
+    corpus_note = ""
+    if args.corpus:
+        from pymongo import MongoClient
+
+        uri, name = database(args)
+        client = MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000)
+        try:
+            extra = corpus_examples(
+                client[name], sample_chars, args.per_site_topic, args.min_label_articles
+            )
+        finally:
+            client.close()
+        examples += extra
+        corpus_note = f" + {len(extra)} stored articles labelled by their site's section"
     labels = tuple(sorted({e.topic for e in examples}))
     print(f"{len(examples)} articles, topics {', '.join(labels)}; leave-one-publisher-out:")
     scores, _ = leave_one_publisher_out(examples, labels)
@@ -152,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         "labels": list(labels),
         "temperature": round(temperature, 4),
         "sample_chars": sample_chars,
-        "trained_on": f"{args.data.name}: {len(examples)} articles",
+        "trained_on": f"{args.data.name}: {len(examples)} articles{corpus_note}",
         "lopo_accuracy": round(accuracy, 4),
         # How many publishers each label was learnt from: one publisher's topic is its style as
         # much as the topic (crawler/text/topic.py lets strong lexicon evidence overrule it).

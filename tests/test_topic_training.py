@@ -1,0 +1,83 @@
+"""`make train-topics` with `--corpus`: articles akhbar stored with their site's own section as
+their topic teach the model a topic the training file lacks. A small training file and a small
+stored corpus, in the test's own database."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import UTC, datetime
+
+from crawler.devtools.train_topics import main as train
+from crawler.text.topic import classify_content
+from crawler.text.topic_model import TopicModel
+from tests.data.topic_articles import ARTICLES
+from tests.data.topic_dev import SECOND_ROUND, THIRD_ROUND
+
+TRAINED = {"politics", "economy", "sports", "technology", "culture", "society"}
+LABELLED = ARTICLES + SECOND_ROUND + THIRD_ROUND
+
+
+def write_training_file(path) -> None:
+    """ANT's shape: six topics, three publishers."""
+    rows = [
+        {
+            "id": str(i),
+            "source": "ABC"[i % 3],
+            "section": topic,
+            "topic": topic,
+            "title": title,
+            "text": f"{title}\n\n{body}",
+        }
+        for i, (topic, title, body) in enumerate(LABELLED)
+        if topic in TRAINED
+    ]
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def stored(i: int, topic: str, title: str, body: str, site: str, **fields) -> dict:
+    return {
+        "_id": f"https://{site}.example/{topic}/{i}", "site": site, "title": title, "body": body,
+        "topic": topic, "topic_method": "section", "topic_source": "site",
+        "topic_confidence": 1.0, "language": "ar", "crawled_at": datetime.now(UTC), **fields,
+    }  # fmt: skip
+
+
+def test_stored_section_labelled_articles_teach_a_new_topic(db, mongo_uri, tmp_path, capsys):
+    data = tmp_path / "train.jsonl.gz"
+    write_training_file(data)
+    health = [a for a in LABELLED if a[0] == "health"]
+    religion = [a for a in LABELLED if a[0] == "religion"][:5]
+    science = [a for a in LABELLED if a[0] == "science"]
+    docs = [stored(i, *a, site="sehha" if i % 2 else "tibb") for i, a in enumerate(health[:-3])]
+    docs += [stored(100 + i, *a, site="deen") for i, a in enumerate(religion)]  # too few
+    # Not the site's section label: the model's own answer, a tag, a syndicated copy.
+    docs += [stored(200 + i, *a, site="ilm", topic_method="model") for i, a in enumerate(science)]
+    docs += [stored(300, *health[0], site="tags", topic_confidence=0.8)]
+    docs += [stored(301, *health[1], site="copy", duplicate_of="https://tibb.example/x")]
+    db.articles.insert_many(docs)
+
+    out = tmp_path / "model.npz"
+    args = [str(data), "--out", str(out), "--corpus", "--mongo-uri", mongo_uri,
+            "--database", db.name, "--min-label-articles", "10"]  # fmt: skip
+    assert train(args) == 0
+    log = capsys.readouterr().out
+    assert "corpus: health: 22 articles from 2 sites, used" in log
+    assert "corpus: religion: 5 articles from 1 sites, left to the lexicons" in log
+
+    model = TopicModel.load(out)
+    assert set(model.labels) == TRAINED | {"health"}
+    assert model.meta["publishers"]["health"] == 2
+    assert "+ 22 stored articles" in model.meta["trained_on"]
+    # The model now answers health itself, on articles it did not see.
+    for _, title, body in health[-3:]:
+        assert model.predict(title, body).topic == "health"
+        assert classify_content(title, body, model=model).topic == "health"
+    # Religion was left to the lexicons: the model cannot say it.
+    assert "religion" not in model.labels
+    # The same database gives the same model.
+    again = tmp_path / "again.npz"
+    assert train([*args[:1], "--out", str(again), *args[3:]]) == 0
+    assert TopicModel.load(again).version == model.version
