@@ -212,3 +212,13 @@ def test_relative_and_hijri_date_lines_under_the_headline():
     # A short story line with a relative word is not a date line.
     html = f"<html><body><h1>عنوان الخبر</h1><p>وصل الوفد أمس إلى العاصمة</p>{body}</body></html>"
     assert extract_article(html, f"{BASE}/n/4").published_at is None
+
+
+def test_a_date_line_after_its_bold_label_is_read_whole():
+    body = f"<p>{SENTENCE}.</p>" * 3
+    html = (
+        "<html><body><h1>عنوان الخبر</h1><div class='date'><b>نشر في:</b> "
+        f"3 مارس 2025 - 11:05 ص</div>{body}</body></html>"
+    )
+    article = extract_article(html, f"{BASE}/n/5", tz=ZoneInfo("Asia/Riyadh"))
+    assert article.published_at == datetime(2025, 3, 3, 8, 5, tzinfo=UTC)

@@ -145,14 +145,18 @@ def surroundings(anchor: etree._Element | None, outside: set[etree._Element]) ->
     nodes = list(FOLLOWING(anchor, n=LINES_AFTER)) + list(
         reversed(PRECEDING(anchor, n=LINES_BEFORE))
     )
-    seen: set[int] = set()
+    seen: set[etree._Element] = set()  # the elements themselves: they stay alive, ids do not
     for node in nodes:
+        # The element holding the text: a tail ("<i class=icon></i> نشر في ...") belongs to the
+        # element around the one it follows.
         parent = node.getparent()
-        if parent is None or id(parent) in seen or _is_outside(parent, outside):
+        if parent is not None and getattr(node, "is_tail", False):
+            parent = parent.getparent()
+        if parent is None or parent in seen or _is_outside(parent, outside):
             continue
         if parent.tag in ("script", "style", "a", "title") or not isinstance(parent.tag, str):
             continue
-        seen.add(id(parent))
+        seen.add(parent)
         line = _short_text(parent) or (
             " ".join(node.split()) if len(node) <= 2 * MAX_LINE_CHARS else None
         )
