@@ -8,6 +8,8 @@ import gzip
 import json
 from datetime import UTC, datetime
 
+import pytest
+
 from crawler.devtools.train_topics import main as train
 from crawler.text.topic import classify_content
 from crawler.text.topic_model import TopicModel
@@ -81,3 +83,15 @@ def test_stored_section_labelled_articles_teach_a_new_topic(db, mongo_uri, tmp_p
     again = tmp_path / "again.npz"
     assert train([*args[:1], "--out", str(again), *args[3:]]) == 0
     assert TopicModel.load(again).version == model.version
+
+
+@pytest.mark.integration  # waits out the driver's server selection (5 s)
+def test_an_unreachable_corpus_database_is_a_clear_error(tmp_path, capsys):
+    data = tmp_path / "train.jsonl.gz"
+    write_training_file(data)
+    closed = "mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=500"
+    assert (
+        train([str(data), "--out", str(tmp_path / "m.npz"), "--corpus", "--mongo-uri", closed]) == 2
+    )
+    assert "train_topics: cannot read mongodb://127.0.0.1:9/" in capsys.readouterr().err
+    assert not (tmp_path / "m.npz").exists()

@@ -182,20 +182,31 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     sample_chars = settings.TOPIC_SAMPLE_CHARS
     examples = load_examples(args.data, sample_chars)
-    corpus_note = ""
+    trained_on = f"{args.data.name}: {len(examples)} articles"
     if args.corpus:
         from pymongo import MongoClient
+        from pymongo.errors import PyMongoError
 
-        uri, name = database(args)
+        from crawler.store.local import LocalServerError
+        from crawler.store.schema import redact_uri
+
+        try:
+            uri, name = database(args)
+        except LocalServerError as exc:
+            print(f"train_topics: {exc}", file=sys.stderr)
+            return 2
         client = MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000)
         try:
             extra = corpus_examples(
                 client[name], sample_chars, args.per_site_topic, args.min_label_articles
             )
+        except PyMongoError as exc:
+            print(f"train_topics: cannot read {redact_uri(uri)}: {exc}", file=sys.stderr)
+            return 2
         finally:
             client.close()
         examples += extra
-        corpus_note = f" + {len(extra)} stored articles labelled by their site's section"
+        trained_on += f" + {len(extra)} stored articles labelled by their site's section"
     labels = tuple(sorted({e.topic for e in examples}))
     print(f"{len(examples)} articles, topics {', '.join(labels)}; leave-one-publisher-out:")
     scores, _ = leave_one_publisher_out(examples, labels)
@@ -213,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         "labels": list(labels),
         "temperature": round(temperature, 4),
         "sample_chars": sample_chars,
-        "trained_on": f"{args.data.name}: {len(examples)} articles{corpus_note}",
+        "trained_on": trained_on,
         "lopo_accuracy": round(accuracy, 4),
         # How many publishers each label was learnt from: one publisher's topic is its style as
         # much as the topic (crawler/text/topic.py lets strong lexicon evidence overrule it).
