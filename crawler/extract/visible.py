@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from crawler.text.bylines import LINE_OPENERS
 from crawler.text.dates import (
     ARABIC_DIGITS,
     DAYS_BACK,
@@ -52,11 +53,8 @@ UPDATED = re.compile(
     r"^(?:اخر تحديث|تم التحديث|تاريخ التحديث|محدث|تحديث|updated|last updated|modified|mis a jour)"
     r"(?![\u0600-\u06FFa-z])"
 )
-# Byline words a visible line starts with (in the matching form: alef, yeh, teh-marbuta folded).
-BYLINE = re.compile(
-    r"^(?:بقلم|كتب|كتبت|كتبه|اعداد|اعدته|اعده|حوار|اجري الحوار|اجرت الحوار|حاوره|حاورته|"
-    r"حاورها|تحرير|ترجمه|تقرير|متابعه|تغطيه|نشر بواسطه|بواسطه|by|par)\s*[:\-–—]?\s*(?=\S)"
-)
+# Byline words a visible line starts with (the line is in the matching form, as are the words).
+BYLINE = re.compile(r"^(?:" + "|".join(LINE_OPENERS) + r")\s*[:\-–—]?\s*(?=\S)")
 MAX_BYLINE_WORDS = 8
 # Words an unlabelled date line may hold besides numbers: month and weekday names, clock words.
 DATE_WORDS = {

@@ -19,14 +19,22 @@ def _variants(pattern: str) -> str:
     return pattern.replace("ا", "[اأإآ]").replace("ي", "[يى]").replace("ه", "[هة]")
 
 
-# Leading byline words.
+# Words that open a byline line in a page ("بقلم: ...", "كتب - ...", "أجرى الحوار: ..."), in
+# folded letters: what `crawler.extract.visible` looks for under a headline.
+LINE_OPENERS = (
+    "بقلم", "كتب", "كتبت", "كتبه", "اعداد", "اعدته", "اعده", "حوار", "اجري الحوار",
+    "اجرت الحوار", "حاوره", "حاورته", "حاورها", "تحرير", "ترجمه", "تقرير", "متابعه", "تغطيه",
+    "نشر بواسطه", "بواسطه", "by", "par",
+)  # fmt: skip
+# Words that may lead a byline value without making a page's line one ("مراسل ...", "الصحفي ...").
+VALUE_OPENERS = (
+    "كتبها", "مراسل", "تقديم", "ارسلت بواسطه", "written by", "reporting by", "report by",
+    "words by", "écrit par", "ecrit par", "propos recueillis par", "الكاتب", "الكاتبه", "الصحفي",
+    "الصحفيه", "الاعلامي", "الاعلاميه",
+)  # fmt: skip
+# Leading byline words of a value: both of the above.
 PREFIX = re.compile(
-    _variants(
-        r"^(?:بقلم|كتب|كتبت|كتبه|كتبها|تقرير|اعداد|اعدته|اعده|تحرير|حوار|ترجمه|متابعه|مراسل|"
-        r"اجري الحوار|اجرت الحوار|حاوره|حاورته|حاورها|تغطيه|تقديم|نشر بواسطه|ارسلت بواسطه|بواسطه|"
-        r"by|written by|reporting by|report by|words by|par|écrit par|ecrit par|"
-        r"propos recueillis par|الكاتب|الكاتبه|الصحفي|الصحفيه|الاعلامي|الاعلاميه)"
-    )
+    _variants("^(?:" + "|".join((*LINE_OPENERS, *VALUE_OPENERS)) + ")")
     + r"(?:\s*[:\-–—/|]\s*|\s+)",
     re.IGNORECASE,
 )
