@@ -93,5 +93,5 @@ def test_an_unreachable_corpus_database_is_a_clear_error(tmp_path, capsys):
     assert (
         train([str(data), "--out", str(tmp_path / "m.npz"), "--corpus", "--mongo-uri", closed]) == 2
     )
-    assert "train_topics: cannot read mongodb://127.0.0.1:9/" in capsys.readouterr().err
+    assert "akhbar train-topics: cannot use mongodb://127.0.0.1:9/" in capsys.readouterr().err
     assert not (tmp_path / "m.npz").exists()

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from crawler import settings
-from crawler.commands.options import database, database_options
+from crawler.commands.options import database_options, on_database
 from crawler.text.language import text_sample
 from crawler.text.topic_model import MODEL_PATH, TopicModel, analyzer, model_text
 
@@ -176,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-site-topic", type=int, default=400, help="with --corpus")
     parser.add_argument("--min-label-articles", type=int, default=100, help="with --corpus")
     database_options(parser)
+    parser.set_defaults(command="train-topics")  # how on_database names the tool in a message
     args = parser.parse_args(argv)
     if not args.data.exists():
         print(f"No training file at {args.data}", file=sys.stderr)
@@ -184,27 +185,18 @@ def main(argv: list[str] | None = None) -> int:
     examples = load_examples(args.data, sample_chars)
     trained_on = f"{args.data.name}: {len(examples)} articles"
     if args.corpus:
-        from pymongo import MongoClient
-        from pymongo.errors import PyMongoError
+        extra: list[Example] = []
 
-        from crawler.store.local import LocalServerError
-        from crawler.store.schema import redact_uri
-
-        try:
-            uri, name = database(args)
-        except LocalServerError as exc:
-            print(f"train_topics: {exc}", file=sys.stderr)
-            return 2
-        client = MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000)
-        try:
-            extra = corpus_examples(
-                client[name], sample_chars, args.per_site_topic, args.min_label_articles
+        def read(db) -> int:
+            extra.extend(
+                corpus_examples(db, sample_chars, args.per_site_topic, args.min_label_articles)
             )
-        except PyMongoError as exc:
-            print(f"train_topics: cannot read {redact_uri(uri)}: {exc}", file=sys.stderr)
-            return 2
-        finally:
-            client.close()
+            return 0
+
+        # The commands' own way to a database: a clear message and exit 2 when it cannot be read.
+        status = on_database(args, read)
+        if status:
+            return status
         examples += extra
         trained_on += f" + {len(extra)} stored articles labelled by their site's section"
     labels = tuple(sorted({e.topic for e in examples}))
