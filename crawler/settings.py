@@ -145,9 +145,9 @@ LANGUAGE_KEEP = _env("LANGUAGE_KEEP", "")  # comma-separated codes to store; emp
 TOPIC_SAMPLE_CHARS = _env("TOPIC_SAMPLE_CHARS", 2000)  # body characters classifier/keywords read
 # The trained model's answer is taken from this probability up (crawler/text/topic.py)...
 TOPIC_MIN_PROBABILITY = _env("TOPIC_MIN_PROBABILITY", 0.5)
-# ... and the lexicons may overrule it below this one (health, religion, science, service pages).
+# ... and the lexicons may overrule it below this one (religion, service pages, strong evidence).
 TOPIC_LEXICON_OVERRULE = _env("TOPIC_LEXICON_OVERRULE", 0.6)
-# ... or below this one for a topic the model learnt from one publisher only (society).
+# ... or below this one for a topic the model learnt mostly from one publisher (society).
 TOPIC_THIN_OVERRULE = _env("TOPIC_THIN_OVERRULE", 0.9)
 TOPIC_MIN_CONFIDENCE = _env("TOPIC_MIN_CONFIDENCE", 0.15)  # lexicon margin over the runner-up
 TOPIC_MIN_SCORE = _env("TOPIC_MIN_SCORE", 4.0)  # less lexicon evidence than this: not sure

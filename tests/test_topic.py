@@ -18,7 +18,7 @@ from crawler.text.topic import (
 from crawler.text.topic_model import MODEL_PATH, analyzer, shipped_model, word_ngrams
 from pipelines.topic import TopicPipeline
 from tests.data.topic_articles import ARTICLES
-from tests.data.topic_dev import OTHER, SECOND_ROUND, THIRD_ROUND
+from tests.data.topic_dev import FOURTH_ROUND, OTHER, SECOND_ROUND, THIRD_ROUND
 
 SECTION_LABELS = [
     ("سياسة", "politics"),
@@ -163,6 +163,8 @@ def test_pipeline_fills_topic_fields():
 def test_the_shipped_model_loads_and_gives_probabilities():
     model = shipped_model()
     assert model.version.startswith("topics-")
+    # The training file's six topics, and health and science from its weak labels
+    # (train_topics.WEAK_LABELS); religion and `other` are the lexicons'.
     assert set(model.labels) == {
         "politics",
         "economy",
@@ -170,7 +172,10 @@ def test_the_shipped_model_loads_and_gives_probabilities():
         "technology",
         "culture",
         "society",
+        "health",
+        "science",
     }
+    assert model.meta["publishers"]["society"] > 1  # no longer one Tunisian radio's alone
     assert MODEL_PATH.stat().st_size < 2_000_000
     prediction = model.predict(ARTICLES[0][1], ARTICLES[0][2])
     assert abs(sum(prediction.probabilities.values()) - 1) < 1e-5
@@ -189,9 +194,9 @@ def test_features_are_character_ngrams_inside_words():
 def test_content_path_on_the_tuning_articles():
     """The articles the thresholds were tuned on (the held-out set is in `make bench`)."""
     hits = Counter()
-    articles = ARTICLES + OTHER + SECOND_ROUND + THIRD_ROUND
+    articles = ARTICLES + OTHER + SECOND_ROUND + THIRD_ROUND + FOURTH_ROUND
     for topic, title, body in articles:
         guess = classify_content(title, body)
         assert guess.source == "content" and 0 <= guess.confidence <= 1
         hits[topic] += guess.topic == topic
-    assert sum(hits.values()) / len(articles) >= 0.88, hits
+    assert sum(hits.values()) / len(articles) >= 0.93, hits

@@ -45,6 +45,11 @@ STOPWORDS = frozenset(
     if line.strip() and not line.startswith("#")
 )
 
+# Lexicon evidence is *strong* at this score with this margin over the runner-up (classify_content;
+# the training's weak labels use the same bar).
+STRONG_SCORE = 8.0
+STRONG_MARGIN = 0.5
+
 # Clitics: the article with the conjunctions and prepositions fused to it, then single letters.
 ARTICLE_PREFIXES = ("وبال", "وال", "فال", "بال", "كال", "لل", "ال")
 LETTER_PREFIXES = ("و", "ف", "ب", "ل", "ك")
@@ -186,27 +191,31 @@ def classify_content(
     min_probability: float = 0.5,
     lexicon_overrule: float = 0.6,
     thin_overrule: float = 0.9,
-    strong_score: float = 8.0,
-    strong_margin: float = 0.5,
+    strong_score: float = STRONG_SCORE,
+    strong_margin: float = STRONG_MARGIN,
     min_confidence: float = 0.15,
     min_score: float = 4.0,
 ) -> TopicGuess:
     """Topic from the text (`body` is the sample the stage reads). The lexicons are *sure* at a
     score of `min_score` and a margin of `min_confidence` over the runner-up, *strong* at
-    `strong_score` and `strong_margin`. In this order:
+    `strong_score` and `strong_margin`; their *best* is their top topic at `min_score`, however
+    close the runner-up. In this order:
 
-    1. a topic the model was not trained on (health, religion, science, `other`'s service pages)
-       when its lexicon is strong, or sure while the model's probability is under
-       `lexicon_overrule`: the model cannot say such a topic, only take the article elsewhere
-       (its science-and-technology training sections pull science and health to technology);
-    2. a trained topic the lexicons are strong on while the model names another and is unsure:
-       under `lexicon_overrule`, or under `thin_overrule` for a topic the model learnt from one
-       publisher only (society: its training articles are one Tunisian radio's, and other
-       newsrooms' police, court and accident news reads as politics to it);
-    3. the model's topic when its probability is at least `min_probability`
-       (`topic_confidence` is that probability, calibrated on unseen publishers);
-    4. the lexicons' topic when they are sure;
-    5. `other`, with the model's doubt (1 - its best probability) as confidence.
+    1. `other` when the lexicons' best is `other` (a weather bulletin, an obituary, a horoscope:
+       a service page's format words outweigh any topic's) and the model is unsure (under
+       `lexicon_overrule`) or the service words are strong;
+    2. a topic the model was not trained on (religion; with an older model file, health and
+       science too) when its lexicon is strong, or sure while the model is unsure: the model
+       cannot say such a topic, only take the article elsewhere;
+    3. a trained topic the lexicons are strong on while the model names another and is unsure:
+       under `lexicon_overrule`, or under `thin_overrule` for a topic the model learnt mostly
+       from one publisher (society: most of its training articles are one Tunisian radio's, and
+       other newsrooms' police, court and accident news reads as politics to it);
+    4. the model's topic when its probability is at least `min_probability`, or when it is the
+       lexicons' best too (two kinds of evidence agree); `topic_confidence` is the model's
+       probability, calibrated on unseen publishers;
+    5. the lexicons' topic when they are sure;
+    6. `other`, with the model's doubt (1 - its best probability) as confidence.
 
     The thresholds were tuned on leave-one-publisher-out predictions of the training collection
     and on `tests/data/topic_articles.py` + `topic_dev.py` (docs/decisions.md).
@@ -220,15 +229,26 @@ def classify_content(
     untrained = lexicon is not None and lexicon not in model.labels
     thin = lexicon in model.thin_labels
     doubt = prediction.probability < thin_overrule if thin else unsure
-    if (untrained and (strong or unsure)) or (strong and doubt and lexicon != prediction.topic):
+    best = _best(scores, min_score)
+    if best == "other" and (unsure or scores["other"] >= strong_score):
+        guess = TopicGuess("other", round(margin, 3), "content", "lexicon")
+    elif (untrained and (strong or unsure)) or (strong and doubt and lexicon != prediction.topic):
         guess = TopicGuess(lexicon, round(margin, 3), "content", "lexicon")
-    elif prediction.probability >= min_probability:
+    elif prediction.probability >= min_probability or prediction.topic == best:
         guess = TopicGuess(prediction.topic, round(prediction.probability, 3), "content", "model")
     elif lexicon is not None:
         guess = TopicGuess(lexicon, round(margin, 3), "content", "lexicon")
     else:
         guess = TopicGuess("other", round(1.0 - prediction.probability, 3), "content", "none")
     return guess
+
+
+def _best(scores: dict[str, float], min_score: float) -> str | None:
+    """The lexicons' best-scoring topic at `min_score` or more, however close the runner-up."""
+    if not scores:
+        return None
+    best = max(scores, key=scores.__getitem__)
+    return best if scores[best] >= min_score else None
 
 
 def annotate_topic(

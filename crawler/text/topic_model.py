@@ -26,6 +26,7 @@ from crawler.text.normalize import matching_form
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "topic_model.npz"
 NGRAMS = (2, 5)
 WORD_CACHE = 200_000  # distinct words whose n-gram indices are remembered
+THIN_SHARE = 0.75  # a label with more of its training articles from one publisher is "thin"
 
 
 def model_text(title: str, body_sample: str) -> str:
@@ -80,9 +81,14 @@ class TopicModel:
         self.intercept = intercept.astype(np.float32)
         self.labels: tuple[str, ...] = tuple(meta["labels"])
         self.temperature = float(meta["temperature"])
-        # Labels learnt from a single publisher (see crawler.text.topic.classify_content).
+        # Labels learnt from a single publisher, or mostly from one (over `THIN_SHARE` of their
+        # training articles): such a label is one newsroom's style as much as a topic (see
+        # crawler.text.topic.classify_content).
+        shares = meta.get("main_publisher_share", {})
         self.thin_labels = frozenset(
-            label for label, n in meta.get("publishers", {}).items() if n < 2
+            label
+            for label, n in meta.get("publishers", {}).items()
+            if n < 2 or shares.get(label, 0.0) > THIN_SHARE
         )
         self.meta = meta
         self._words: dict[str, np.ndarray] = {}
