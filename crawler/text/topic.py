@@ -21,7 +21,7 @@ import yaml
 from crawler.items import TOPICS
 from crawler.text.language import text_sample
 from crawler.text.normalize import matching_form, words
-from crawler.text.topic_model import TopicModel, shipped_model
+from crawler.text.topic_model import Prediction, TopicModel, shipped_model
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -221,13 +221,42 @@ def classify_content(
     and on `tests/data/topic_articles.py` + `topic_dev.py` (docs/decisions.md).
     """
     model = model or shipped_model()
-    prediction = model.predict(title, body)
-    scores = topic_scores(title, body)
+    return decide(
+        model.predict(title, body),
+        topic_scores(title, body),
+        model.labels,
+        model.thin_labels,
+        min_probability=min_probability,
+        lexicon_overrule=lexicon_overrule,
+        thin_overrule=thin_overrule,
+        strong_score=strong_score,
+        strong_margin=strong_margin,
+        min_confidence=min_confidence,
+        min_score=min_score,
+    )
+
+
+def decide(
+    prediction: Prediction,
+    scores: dict[str, float],
+    labels: tuple[str, ...],
+    thin_labels: frozenset[str],
+    *,
+    min_probability: float,
+    lexicon_overrule: float,
+    thin_overrule: float,
+    strong_score: float,
+    strong_margin: float,
+    min_confidence: float,
+    min_score: float,
+) -> TopicGuess:
+    """`classify_content`'s rules on the model's prediction and the lexicons' scores (apart, so
+    that the thresholds can be tuned on predictions computed once)."""
     lexicon, margin = lexicon_topic(scores, min_confidence, min_score)
     strong = lexicon is not None and scores[lexicon] >= strong_score and margin >= strong_margin
     unsure = prediction.probability < lexicon_overrule
-    untrained = lexicon is not None and lexicon not in model.labels
-    thin = lexicon in model.thin_labels
+    untrained = lexicon is not None and lexicon not in labels
+    thin = lexicon in thin_labels
     doubt = prediction.probability < thin_overrule if thin else unsure
     best = _best(scores, min_score)
     if best == "other" and (unsure or scores["other"] >= strong_score):
