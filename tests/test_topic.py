@@ -12,10 +12,17 @@ from crawler.text.topic import (
     TOPICS,
     classify_content,
     content_topic,
+    decide,
     keywords,
     site_topic,
 )
-from crawler.text.topic_model import MODEL_PATH, analyzer, shipped_model, word_ngrams
+from crawler.text.topic_model import (
+    MODEL_PATH,
+    Prediction,
+    analyzer,
+    shipped_model,
+    word_ngrams,
+)
 from pipelines.topic import TopicPipeline
 from tests.data.topic_articles import ARTICLES
 from tests.data.topic_dev import (
@@ -209,3 +216,37 @@ def test_content_path_on_the_tuning_articles():
         assert guess.source == "content" and 0 <= guess.confidence <= 1
         hits[topic] += guess.topic == topic
     assert sum(hits.values()) / len(articles) >= 0.93, hits
+
+
+def _decide(topic: str, probability: float, scores: dict[str, float]) -> str:
+    """`decide` with the shipped thresholds, on a prediction of `topic` at `probability`."""
+    rest = (1 - probability) / 7
+    labels = ("culture", "economy", "health", "politics", "science", "society", "sports", "technology")  # fmt: skip
+    prediction = Prediction(
+        topic, probability, {t: probability if t == topic else rest for t in labels}
+    )
+    thresholds = {
+        "min_probability": 0.5, "lexicon_overrule": 0.6, "thin_overrule": 0.9,
+        "strong_score": 8.0, "strong_margin": 0.5, "min_confidence": 0.15, "min_score": 4.0,
+    }  # fmt: skip
+    return decide(prediction, scores, labels, frozenset({"society"}), **thresholds).topic
+
+
+def test_content_rules_in_order():
+    # A service page: its words lead and the model is unsure (a rain warning it calls technology).
+    assert _decide("technology", 0.58, {"other": 11.0, "society": 10.0}) == "other"
+    # ... but not over a sure model with few service words ("أبراج" is also an investment fund).
+    assert _decide("economy", 0.9, {"other": 6.0, "economy": 4.0}) == "economy"
+    # ... and always when the service words are strong.
+    assert _decide("economy", 0.9, {"other": 12.0}) == "other"
+    # A topic the model cannot say: the lexicons decide when sure and the model unsure.
+    assert _decide("politics", 0.55, {"religion": 6.0, "politics": 1.0}) == "religion"
+    assert _decide("politics", 0.95, {"religion": 6.0, "politics": 1.0}) == "politics"
+    # Society is thin (mostly one publisher's): strong evidence overrules the model up to 0.9.
+    assert _decide("politics", 0.85, {"society": 12.0, "politics": 2.0}) == "society"
+    assert _decide("politics", 0.85, {"health": 12.0, "politics": 2.0}) == "politics"
+    # Model and lexicons agree: the model's topic even under `min_probability`.
+    assert _decide("society", 0.46, {"society": 14.0, "science": 12.0}) == "society"
+    # Under `min_probability` with nothing agreeing: the lexicons when sure, else `other`.
+    assert _decide("economy", 0.45, {"health": 6.0}) == "health"
+    assert _decide("economy", 0.45, {"health": 3.0}) == "other"

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from crawler.devtools.train_topics import load_examples
 from crawler.devtools.train_topics import main as train
 from crawler.text.topic import classify_content
 from crawler.text.topic_model import TopicModel
@@ -95,3 +96,43 @@ def test_an_unreachable_corpus_database_is_a_clear_error(tmp_path, capsys):
     )
     assert "akhbar train-topics: cannot use mongodb://127.0.0.1:9/" in capsys.readouterr().err
     assert not (tmp_path / "m.npz").exists()
+
+
+def test_weak_labels_narrow_broad_sections(tmp_path, capsys):
+    """A science-and-technology section's health news and a world-news feed's crime news, filed
+    by their publishers as technology and politics, are trained as health and society: the model
+    learns them from real newsroom text (train_topics.WEAK_LABELS)."""
+    health = [a for a in LABELLED if a[0] == "health"]
+    society = [a for a in LABELLED if a[0] == "society"]
+    unseen = health[-4:] + society[-4:]
+    # Publishers A, B and C; health and crime news filed under the broad sections.
+    filed = [(t, title, body) for t, title, body in LABELLED if t in TRAINED - {"society"}]
+    filed += [("technology", title, body) for _, title, body in health[:-4]]
+    filed += [("politics", title, body) for _, title, body in society[:-4]]
+    rows = [
+        {"id": str(i), "source": "ABC"[i % 3], "section": t, "topic": t, "title": title,
+         "text": f"{title}\n\n{body}"}
+        for i, (t, title, body) in enumerate(filed)
+    ]  # fmt: skip
+    data = tmp_path / "train.jsonl.gz"
+    with gzip.open(data, "wt", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+    out = tmp_path / "model.npz"
+    assert train([str(data), "--out", str(out)]) == 0
+    log = capsys.readouterr().out
+    assert "articles of technology sections trained as health" in log
+    assert "articles of politics sections trained as society" in log
+    model = TopicModel.load(out)
+    assert {"health", "society"} <= set(model.labels)
+    assert model.meta["publishers"]["health"] == 3
+    # What the lexicons were not sure of stays with its section: the relabelled are a part.
+    relabelled = int(log.split(" articles of technology sections trained as health")[0].split()[-1])
+    assert 0 < relabelled <= len(health) - 4
+    # The model answers the narrower topics itself, on articles it did not see.
+    answers = [model.predict(title, body).topic for _, title, body in unseen]
+    assert answers.count("health") >= 3 and answers.count("society") >= 3, answers
+
+    # Without weak labels the sections stay as filed.
+    examples = load_examples(data, 2000, weak_labels=False)
+    assert {e.topic for e in examples} == TRAINED - {"society"}

@@ -4,16 +4,18 @@ DATA is the publisher-labelled training file (`../shared/data/topics-train/ant_t
 see its README for counts, label mapping and the citation to keep). A linear SVM over sublinear
 tf-idf of character 2-5-grams inside words (the features of `crawler.text.topic_model`), classes
 weighted by their size (culture and society are the smallest), the `TOPIC_SAMPLE_CHARS` opening of
-each body as the crawl's topic stage sees it. The probabilities are the scores' softmax at one
+each body as the crawl's topic stage sees it, each article labelled with its section's topic or
+a narrower one (`WEAK_LABELS`: health and science news of science-and-technology sections, crime
+and accident news of world-news feeds). The probabilities are the scores' softmax at one
 temperature, fitted on leave-one-publisher-out predictions: a model meets new publishers in
 production, and its confidence should say how it does on those.
 
 With `--corpus`, the articles akhbar itself stored with the site's own section as their topic
 (`topic_method: section` from a section label, not from tags or the URL; no syndicated copies;
 at most `--per-site-topic` of each site and topic) join the training file, each site a publisher
-of its own: the way to teach the model the topics the training file lacks (health, religion,
-science, service pages) and more newsrooms' society news. A topic with fewer than
-`--min-label-articles` such articles is left to the lexicons.
+of its own: the way to teach the model the topics the training file lacks (religion, service
+pages), and more newsrooms' health, science and society news than the weak labels give. A topic
+with fewer than `--min-label-articles` such articles is left to the lexicons.
 
 Needs scikit-learn (`pip install -e '.[train]'`); the crawl itself reads the result with numpy.
 Deterministic: the same data gives the same file and the same version.
@@ -246,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
             return status
         examples += extra
         trained_on += f" + {len(extra)} stored articles labelled by their site's section"
+    relabelled = Counter((e.section_topic, e.topic) for e in examples if e.topic != e.section_topic)
+    for (section, topic), n in sorted(relabelled.items()):
+        print(f"weak labels: {n} articles of {section} sections trained as {topic}")
     labels = tuple(sorted({e.topic for e in examples}))
     print(f"{len(examples)} articles, topics {', '.join(labels)}; leave-one-publisher-out:")
     scores, _ = leave_one_publisher_out(examples, labels)

@@ -1,8 +1,9 @@
 """Topic of an article: the site's own section first, then the trained model
 (`crawler.text.topic_model`) with the lexicons beside it, and the article's salient keywords.
 
-The model knows the topics its training data has; the lexicons are the evidence for the others
-(health, religion, science) and, with the model's doubt, for `other`. Everything works on the
+The model knows the topics its training data has (eight, with the weak labels of
+`crawler.devtools.train_topics`); the lexicons are the evidence for the others (religion, and
+`other`'s service pages) and a second opinion on the rest. Everything works on the
 matching normal form (`crawler.text.normalize`); nothing is downloaded.
 """
 

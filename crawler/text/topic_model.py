@@ -4,8 +4,9 @@ Trained by `make train-topics` (`crawler.devtools.train_topics`, scikit-learn, t
 on real publisher-labelled Arabic news (the ANT corpus: see docs/decisions.md), and read here
 with numpy alone: the vocabulary of character 2-5-grams inside words, their idf, one weight row
 per n-gram and a temperature that turns the scores into calibrated probabilities. It knows the
-topics its training data has (politics, economy, sports, technology, culture, society); the
-section rules and the lexicons in `crawler.text.topic` do the rest.
+topics its training data has (politics, economy, sports, technology, culture, society, and
+health and science from the weak labels of the science-and-technology sections); the section
+rules and the lexicons in `crawler.text.topic` do the rest.
 
 Prediction costs a few hundred microseconds: each distinct word's n-grams are looked up once and
 remembered (news vocabulary repeats from article to article), and the sums are numpy's.
