@@ -13,6 +13,7 @@ from crawler.text.topic import (
     classify_content,
     content_topic,
     decide,
+    is_timetable,
     keywords,
     site_topic,
 )
@@ -218,7 +219,9 @@ def test_content_path_on_the_tuning_articles():
     assert sum(hits.values()) / len(articles) >= 0.93, hits
 
 
-def _decide(topic: str, probability: float, scores: dict[str, float]) -> str:
+def _decide(
+    topic: str, probability: float, scores: dict[str, float], timetable: bool = False
+) -> str:
     """`decide` with the shipped thresholds, on a prediction of `topic` at `probability`."""
     rest = (1 - probability) / 7
     labels = ("culture", "economy", "health", "politics", "science", "society", "sports", "technology")  # fmt: skip
@@ -229,7 +232,9 @@ def _decide(topic: str, probability: float, scores: dict[str, float]) -> str:
         "min_probability": 0.5, "lexicon_overrule": 0.6, "thin_overrule": 0.9,
         "strong_score": 8.0, "strong_margin": 0.5, "min_confidence": 0.15, "min_score": 4.0,
     }  # fmt: skip
-    return decide(prediction, scores, labels, frozenset({"society"}), **thresholds).topic
+    return decide(
+        prediction, scores, labels, frozenset({"society"}), timetable=timetable, **thresholds
+    ).topic
 
 
 def test_content_rules_in_order():
@@ -239,6 +244,11 @@ def test_content_rules_in_order():
     assert _decide("economy", 0.9, {"other": 6.0, "economy": 4.0}) == "economy"
     # ... and always when the service words are strong.
     assert _decide("economy", 0.9, {"other": 12.0}) == "other"
+    # A timetable the model is unsure of (prayer times read as religion by the lexicons)...
+    assert _decide("culture", 0.3, {"religion": 6.0}, timetable=True) == "other"
+    # ... but not a match programme the model is sure of, nor one a topic's lexicon is strong on.
+    assert _decide("sports", 0.9, {"sports": 3.0}, timetable=True) == "sports"
+    assert _decide("culture", 0.4, {"sports": 12.0}, timetable=True) == "sports"
     # A topic the model cannot say: the lexicons decide when sure and the model unsure.
     assert _decide("politics", 0.55, {"religion": 6.0, "politics": 1.0}) == "religion"
     assert _decide("politics", 0.95, {"religion": 6.0, "politics": 1.0}) == "politics"
@@ -250,3 +260,20 @@ def test_content_rules_in_order():
     # Under `min_probability` with nothing agreeing: the lexicons when sure, else `other`.
     assert _decide("economy", 0.45, {"health": 6.0}) == "health"
     assert _decide("economy", 0.45, {"health": 3.0}) == "other"
+
+
+def test_timetables():
+    # Clocks, in either digit series, and hours in words before a time of day or a colon.
+    assert is_timetable("مواقيت الصلاة في عمان", "الفجر ٤:٣٠ الظهر ١١:٥٢ العصر ٣:١٥ المغرب ٦:٠١")
+    assert is_timetable(
+        "برامج القناة اليوم",
+        "السابعة مساءً: نشرة الأخبار، التاسعة: المسلسل، الحادية عشرة: فيلم السهرة.",
+    )
+    # A story with a time or two in it, a score, a decimal, a date: not a timetable.
+    assert not is_timetable(
+        "انطلاق القمة العربية",
+        "افتتحت القمة في العاشرة صباحا، وتحدث الأمين العام عند 11:30، وانتهت الجلسة الأولى.",
+    )
+    assert not is_timetable(
+        "الأهلي يفوز 2:1", "سجل اللاعب في الدقيقة 89 بعد تسلل عند 3.5 متر يوم 12/10"
+    )
