@@ -152,22 +152,30 @@ def _lexicon_index() -> dict[str, list[tuple[str, bool, str, float]]]:
     return index
 
 
+@lru_cache(maxsize=200_000)
+def _word_hits(word: str) -> tuple[tuple[str, float], ...]:
+    """The lexicon entries one word (matching form) hits, under its first form that hits any.
+    Memoized: news vocabulary repeats from article to article, and this lookup was most of the
+    lexicons' cost (about 200,000 words, a few tens of MB at most)."""
+    index = _lexicon_index()
+    for form in _candidates(word):
+        hits = tuple(
+            (topic, value)
+            for stem, exact, topic, value in index.get(form[:2], ())
+            if (form == stem if exact else form.startswith(stem))
+        )
+        if hits:
+            return hits
+    return ()
+
+
 def topic_scores(title: str, body: str) -> dict[str, float]:
     """Lexicon score per topic for an article; title words count double."""
-    index = _lexicon_index()
     scores: Counter[str] = Counter()
     for text, weight in ((title or "", 2.0), (body or "", 1.0)):
         for word in words(matching_form(text)):
-            for form in _candidates(word):
-                hits = [
-                    (topic, value)
-                    for stem, exact, topic, value in index.get(form[:2], ())
-                    if (form == stem if exact else form.startswith(stem))
-                ]
-                if hits:
-                    for topic, value in hits:
-                        scores[topic] += value * weight
-                    break
+            for topic, value in _word_hits(word):
+                scores[topic] += value * weight
     return dict(scores)
 
 

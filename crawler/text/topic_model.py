@@ -31,8 +31,11 @@ THIN_SHARE = 0.75  # a label with more of its training articles from one publish
 
 
 def model_text(title: str, body_sample: str) -> str:
-    """What the model reads: the headline and the body sample, in the matching form."""
-    return matching_form(f"{title or ''}\n{body_sample or ''}")
+    """What the model reads: the headline and the body sample, in the matching form. Each is
+    folded apart (the lexicons fold the same two strings, memoized) and joined by a space: the
+    same text as folding them joined, whose line break became a space."""
+    parts = (matching_form(title or ""), matching_form(body_sample or ""))
+    return " ".join(part for part in parts if part)
 
 
 def word_ngrams(word: str) -> list[str]:
