@@ -107,8 +107,8 @@ def leave_one_publisher_out() -> None:
     picked = [i for i in range(len(examples)) if seen[i]]
     sections_seen = train_topics.seen_mask(examples, by_section=True)
     by_section = [i for i in range(len(examples)) if sections_seen[i]]
-    relabelled = Counter((e.section_topic, e.topic) for e in examples if e.topic != e.section_topic)
-    print(f"  weak labels (section -> trained as): {dict(relabelled.most_common())}")
+    weak = train_topics.relabelled(examples)
+    print(f"  weak labels (section -> trained as): {dict(weak.most_common())}")
     for name, found in (("model alone", model_answers), ("model + lexicons", answers)):
         print(f" {name}, against the training labels (topics the other publishers have too):")
         for source in sorted({e.source for e in examples}):
@@ -127,7 +127,8 @@ def leave_one_publisher_out() -> None:
             for s, i in zip(sections, by_section, strict=True)
         ]
         show("pooled, vs sections", scores(sections, mapped))
-        outside = Counter(found[i] for i in by_section if found[i] not in set(sections))
+        known = set(sections)
+        outside = Counter(found[i] for i in by_section if found[i] not in known)
         print(f"  answers outside the sections' topics: {dict(outside.most_common())}")
 
 

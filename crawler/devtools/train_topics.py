@@ -39,7 +39,7 @@ import numpy as np
 from crawler import settings
 from crawler.commands.options import database_options, on_database
 from crawler.text.language import text_sample
-from crawler.text.topic import STRONG_MARGIN, STRONG_SCORE, lexicon_topic, topic_scores
+from crawler.text.topic import is_strong, lexicon_topic, topic_scores
 from crawler.text.topic_model import MODEL_PATH, TopicModel, analyzer, model_text
 
 C = 0.5  # the SVM's regularisation: best of 0.1-2 in leave-one-publisher-out runs
@@ -68,9 +68,8 @@ class Example:
     topic: str  # what the model is trained to answer
     source: str
     text: str = ""  # what the model reads
-    section_topic: str = (
-        ""  # the publisher's section, as the file maps it (`topic` before weak labels)
-    )
+    # The publisher's section, as the file maps it (`topic` before weak labels).
+    section_topic: str = ""
 
     def __post_init__(self) -> None:
         self.section_topic = self.section_topic or self.topic
@@ -82,7 +81,7 @@ def weak_label(example: Example, body_sample: str) -> str:
     lexicon, margin = lexicon_topic(scores, settings.TOPIC_MIN_CONFIDENCE, settings.TOPIC_MIN_SCORE)
     if lexicon is None:
         return example.topic
-    strong = scores[lexicon] >= STRONG_SCORE and margin >= STRONG_MARGIN
+    strong = is_strong(scores, lexicon, margin)
     for section, topic, needs_strong in WEAK_LABELS:
         if example.topic == section and lexicon == topic and (strong or not needs_strong):
             return topic
@@ -195,19 +194,21 @@ def fit_temperature(scores: np.ndarray, truth: np.ndarray) -> float:
 def seen_mask(examples: list[Example], by_section: bool = False) -> np.ndarray:
     """The examples whose topic (with `by_section`, whose section's topic) the other publishers
     have too: no fold can learn a topic only the publisher it leaves out has."""
-    topics_of = {}
-    for e in examples:
-        topics_of.setdefault(e.source, set()).add(e.section_topic if by_section else e.topic)
+    keys = [e.section_topic if by_section else e.topic for e in examples]
+    topics_of: dict[str, set[str]] = {}
+    for e, key in zip(examples, keys, strict=True):
+        topics_of.setdefault(e.source, set()).add(key)
     return np.array(
         [
-            any(
-                (e.section_topic if by_section else e.topic) in topics
-                for source, topics in topics_of.items()
-                if source != e.source
-            )
-            for e in examples
+            any(key in topics for source, topics in topics_of.items() if source != e.source)
+            for e, key in zip(examples, keys, strict=True)
         ]
     )
+
+
+def relabelled(examples: list[Example]) -> Counter[tuple[str, str]]:
+    """How many articles of each section were trained as a narrower topic (section, topic)."""
+    return Counter((e.section_topic, e.topic) for e in examples if e.topic != e.section_topic)
 
 
 def main_share(sources: list[str]) -> float:
@@ -248,8 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             return status
         examples += extra
         trained_on += f" + {len(extra)} stored articles labelled by their site's section"
-    relabelled = Counter((e.section_topic, e.topic) for e in examples if e.topic != e.section_topic)
-    for (section, topic), n in sorted(relabelled.items()):
+    for (section, topic), n in sorted(relabelled(examples).items()):
         print(f"weak labels: {n} articles of {section} sections trained as {topic}")
     labels = tuple(sorted({e.topic for e in examples}))
     print(f"{len(examples)} articles, topics {', '.join(labels)}; leave-one-publisher-out:")

@@ -190,6 +190,17 @@ def is_timetable(title: str, body: str) -> bool:
     return times >= TIMETABLE_TIMES
 
 
+def is_strong(
+    scores: dict[str, float],
+    lexicon: str | None,
+    margin: float,
+    strong_score: float = STRONG_SCORE,
+    strong_margin: float = STRONG_MARGIN,
+) -> bool:
+    """Whether the lexicons' sure topic (`lexicon_topic`) is *strong* evidence."""
+    return lexicon is not None and scores[lexicon] >= strong_score and margin >= strong_margin
+
+
 def content_topic(
     title: str, body: str, *, min_confidence: float = 0.15, min_score: float = 4.0
 ) -> TopicGuess:
@@ -289,7 +300,7 @@ def decide(
     """`classify_content`'s rules on the model's prediction and the lexicons' scores (apart, so
     that the thresholds can be tuned on predictions computed once)."""
     lexicon, margin = lexicon_topic(scores, min_confidence, min_score)
-    strong = lexicon is not None and scores[lexicon] >= strong_score and margin >= strong_margin
+    strong = is_strong(scores, lexicon, margin, strong_score, strong_margin)
     unsure = prediction.probability < lexicon_overrule
     untrained = lexicon is not None and lexicon not in labels
     thin = lexicon in thin_labels
