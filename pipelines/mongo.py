@@ -52,8 +52,8 @@ class MongoPipeline:
             await self.writer.close()
 
     async def process_item(self, item: Any) -> Any:
-        doc = ItemAdapter(item).asdict()
-        cleaned = sanitize(doc)
+        # A shallow copy is enough: sanitize rebuilds every dict and list it stores.
+        cleaned = sanitize(dict(ItemAdapter(item)))
         if cleaned.changes:
             self.stats.inc_value("akhbar/mongo/sanitized_values", cleaned.changes)
         await self.writer.put(with_derived(cleaned.value))

@@ -310,21 +310,38 @@ def _selected_date(sel: Selector, expression: str | None) -> str | None:
     return None
 
 
+# Under this many characters, trafilatura's fast pass is tried again with its fallback extractors.
+FAST_TEXT_MIN_CHARS = 500
+
+
 def main_text(html: str, url: str) -> str:
-    """Generic main-text extraction with trafilatura; paragraphs separated by a blank line."""
-    text = trafilatura.extract(
-        html,
-        url=url,
-        output_format="txt",
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        deduplicate=False,
-        with_metadata=False,
-    )
-    if not text:
-        return ""
+    """Generic main-text extraction with trafilatura; paragraphs separated by a blank line.
+
+    Its fast pass first (no comparison with the readability and jusText fallbacks: 40% of its
+    time on a 70 KB page, and the same scores on every golden and clean-bench page); the full
+    sequence only when the fast pass finds little, where the fallbacks can still rescue a page.
+    """
+    text = _trafilatura(html, url, fast=True)
+    if len(text) < FAST_TEXT_MIN_CHARS:
+        text = _trafilatura(html, url, fast=False) or text
     return "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _trafilatura(html: str, url: str, *, fast: bool) -> str:
+    return (
+        trafilatura.extract(
+            html,
+            url=url,
+            output_format="txt",
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            deduplicate=False,
+            with_metadata=False,
+            fast=fast,
+        )
+        or ""
+    )
 
 
 def _paragraphs_from_plain(text: str) -> str:
@@ -347,7 +364,10 @@ def _without_leading_title(body: str, title: str | None) -> str:
     return "\n\n".join(head + paragraphs[TITLE_WITHIN:])
 
 
-_LINKS = etree.XPath("//a[@href]")
+# A link whose text, spaces (no-break ones too) collapsed, is $text.
+_LINK_WITH_TEXT = etree.XPath(
+    "boolean(//a[@href][normalize-space(translate(., '\u00a0\u2009\u202f', '   ')) = $text])"
+)
 
 
 def _without_link_lines(body: str, sel: Selector) -> str:
@@ -355,9 +375,11 @@ def _without_link_lines(body: str, sel: Selector) -> str:
     page whose story is missing, it returns the related-stories list, headline by headline."""
     if not body or not isinstance(sel.root, etree._Element):
         return body
-    links = {" ".join(a.xpath("string()").split()) for a in _LINKS(sel.root)}
-    links.discard("")
-    kept = [p for p in body.split("\n\n") if " ".join(p.split()) not in links]
+    # One search per paragraph in libxml2, rather than the text of each of the page's hundreds
+    # of links read into Python.
+    kept = [
+        p for p in body.split("\n\n") if not _LINK_WITH_TEXT(sel.root, text=" ".join(p.split()))
+    ]
     return "\n\n".join(kept)
 
 
@@ -396,7 +418,7 @@ def _after_headline(body: str, headline_text: str | None) -> str:
 
 
 _LEADS = etree.XPath(
-    "//body//*[contains(@class, 'lead') or contains(@class, 'standfirst') or"
+    "//body//*[@class][contains(@class, 'lead') or contains(@class, 'standfirst') or"
     " contains(@class, 'excerpt') or contains(@class, 'intro') or contains(@class, 'dek') or"
     " contains(@class, 'subtitle') or contains(@class, 'sub-title') or"
     " contains(@class, 'subhead') or contains(@class, 'deck') or contains(@class, 'strapline') or"

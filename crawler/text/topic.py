@@ -363,26 +363,36 @@ def annotate_topic(
 SURFACE_WORD = re.compile(r"[\w\u0600-\u06ff]+")
 
 
+@lru_cache(maxsize=200_000)
+def _keyword_stem(surface: str) -> str:
+    """What `keywords` counts a written word as: its matching form without the article, or ""
+    for a stop word, a number or a stem under three letters. Memoized: a crawl meets the same
+    words article after article (folding them one by one was a tenth of the crawl process)."""
+    folded = matching_form(surface)
+    if folded in STOPWORDS or folded.isdigit():
+        return ""
+    stem = _strip_article(folded)
+    return "" if len(stem) < 3 or stem in STOPWORDS else stem
+
+
 def keywords(title: str, body: str, limit: int = 10) -> list[str]:
     """Up to `limit` salient words of the article, in their most frequent surface form.
 
     Stop words are dropped and the article with its fused clitics (ال، وال، بال، لل ...) is removed
     before counting, so "والحكومة", "للحكومة" and "الحكومة" count as one word.
     """
-    counts: Counter[str] = Counter()
-    surfaces: dict[str, Counter[str]] = {}
-    first_seen: dict[str, int] = {}
-    # Each distinct word once, in the order of its first appearance (a Counter keeps it).
+    # Stems in the order of their first appearance (dicts keep it; the sort below is stable, so
+    # it breaks ties), each with its surface forms and how often each was written.
+    counts: dict[str, int] = {}
+    surfaces: dict[str, dict[str, int]] = {}
     for text, weight in ((title or "", 2), (body or "", 1)):
         for surface, times in Counter(SURFACE_WORD.findall(text)).items():
-            folded = matching_form(surface)
-            if folded in STOPWORDS or folded.isdigit():
+            stem = _keyword_stem(surface)
+            if not stem:
                 continue
-            stem = _strip_article(folded)
-            if len(stem) < 3 or stem in STOPWORDS:
-                continue
-            counts[stem] += weight * times
-            surfaces.setdefault(stem, Counter())[surface] += times
-            first_seen.setdefault(stem, len(first_seen))
-    ranked = sorted(counts, key=lambda s: (-counts[s], first_seen[s]))
-    return [surfaces[stem].most_common(1)[0][0] for stem in ranked[:limit]]
+            counts[stem] = counts.get(stem, 0) + weight * times
+            forms = surfaces.setdefault(stem, {})
+            forms[surface] = forms.get(surface, 0) + times
+    ranked = sorted(counts, key=counts.__getitem__, reverse=True)
+    # The most frequent surface form, the first written among equals (max keeps the first).
+    return [max(forms, key=forms.__getitem__) for forms in map(surfaces.get, ranked[:limit])]
