@@ -81,12 +81,12 @@ def _signature(shingle_set: set[str]) -> np.ndarray:
     hashed = np.fromiter(
         (zlib.crc32(s.encode()) for s in shingle_set), dtype=np.uint64, count=len(shingle_set)
     )[:, None]
-    with np.errstate(over="ignore"):  # multiply-shift: the products wrap around by design
-        # In place: one shingles x permutations matrix instead of three (a third of the time).
-        products = hashed * PERM_A
-        products += PERM_B
-        products >>= SHIFT
-        return products.min(axis=0)
+    # Multiply-shift: the products wrap around by design (numpy never checks integer arrays for
+    # overflow). In place: one shingles x permutations matrix instead of three.
+    products = hashed * PERM_A
+    products += PERM_B
+    products >>= SHIFT
+    return products.min(axis=0)
 
 
 def fingerprint(body: str) -> Fingerprint:
@@ -134,6 +134,7 @@ def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
 # splitmix64's multiplier and golden-ratio increment: a fast, well-mixed 64-bit hash of a band.
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_BAND_SEEDS = np.arange(1, BANDS + 1, dtype=np.uint64) * _GOLDEN
 
 
 def band_matrix(signatures: np.ndarray) -> np.ndarray:
@@ -144,11 +145,11 @@ def band_matrix(signatures: np.ndarray) -> np.ndarray:
     a fraction of a second, where a cryptographic hash per band would take seconds.
     """
     rows = np.asarray(signatures, dtype=np.uint64).reshape(-1, BANDS, ROWS)
-    keys = np.broadcast_to(np.arange(1, BANDS + 1, dtype=np.uint64) * _GOLDEN, rows.shape[:2])
-    with np.errstate(over="ignore"):  # wrapping multiplication is the point
-        for r in range(ROWS):
-            keys = (keys ^ rows[:, :, r]) * _MIX
-            keys = keys ^ (keys >> np.uint64(31))
+    # Wrapping multiplication is the point; numpy never checks integer arrays for overflow.
+    keys = _BAND_SEEDS  # broadcast against each signature's bands by the first step
+    for r in range(ROWS):
+        keys = (keys ^ rows[:, :, r]) * _MIX
+        keys = keys ^ (keys >> np.uint64(31))
     return keys
 
 
