@@ -27,7 +27,7 @@ from crawler.text.normalize import matching_form
 
 # Containers whose dates and names are about other pages or other people.
 OUTSIDE_STORY = etree.XPath(
-    "//aside | //nav | //footer | //form | //*[contains(@class, 'sidebar')"
+    "//aside | //nav | //footer | //form | //*[@class][contains(@class, 'sidebar')"
     " or contains(@class, 'related') or contains(@class, 'comment') or contains(@class, 'widget')"
     " or contains(@class, 'most-') or contains(@class, 'popular') or contains(@class, '-more')"
     " or contains(@class, 'teaser') or contains(@class, 'archive')]"
