@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import sys
 from zoneinfo import ZoneInfo
 
 from scrapy.utils.test import get_crawler
@@ -89,8 +90,30 @@ def test_workers_run_elsewhere_and_survive_a_dead_worker():
     assert crawler.stats.get_value("akhbar/workers/broken") == 1
 
 
+def loaded(module: str) -> bool:
+    return module in sys.modules
+
+
+def test_started_workers_have_imported_what_they_were_asked_to():
+    # `colorsys`: imported by nothing of akhbar or of this test module (a worker imports the
+    # module of the function it runs).
+    def scenario(start: bool) -> bool:
+        workers = Workers.of(get_crawler(settings_dict={"CPU_WORKERS": 1}))
+        try:
+            if start:
+                workers.start("colorsys")
+                assert workers.pool is not None
+            return asyncio.run(workers.run(loaded, "colorsys"))
+        finally:
+            workers.close()
+
+    assert scenario(start=True) and not scenario(start=False)
+
+
 def test_no_workers_means_this_process():
     workers = Workers.of(get_crawler(settings_dict={"CPU_WORKERS": 0}))
+    workers.start("colorsys")
+    assert workers.pool is None
     assert asyncio.run(workers.run(worker_pid)) == os.getpid()
 
 

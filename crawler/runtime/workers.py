@@ -6,13 +6,17 @@ other idled. `Workers.of(crawler).run(fn, ...)` runs a pure, picklable function 
 `CPU_WORKERS` processes (0: in the crawl's own process) and awaits the result without blocking
 the event loop. Workers are started with `spawn` (the crawl process has threads: pymongo's
 monitors) on first use, ignore Ctrl-C (the crawl itself stops gracefully and shuts them down),
-and a pool that broke (a worker killed) is replaced.
+and a pool that broke (a worker killed) is replaced. A spawned worker takes about a second to
+import the extraction code, so the spider starts its workers as soon as it is built (`start`):
+they import while the crawl process sets up its stages and fetches robots.txt and sitemaps, and
+the first page does not wait for them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import importlib
 import logging
 import multiprocessing
 import signal
@@ -30,6 +34,11 @@ T = TypeVar("T")
 
 def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _preload(modules: tuple[str, ...]) -> None:
+    for name in modules:
+        importlib.import_module(name)
 
 
 class Workers:
@@ -50,17 +59,29 @@ class Workers:
             crawler.signals.connect(workers.close, signal=signals.spider_closed)
         return workers
 
-    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """`fn(*args, **kwargs)` in a worker process (in this one when there are none)."""
-        if self.size == 0:
-            return fn(*args, **kwargs)
+    def _pool(self) -> ProcessPoolExecutor:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(
                 self.size,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_ignore_sigint,
             )
-        pool = self.pool
+        return self.pool
+
+    def start(self, *modules: str) -> None:
+        """Start the worker processes now, each importing `modules`, instead of at the first
+        `run` (nothing to do without workers)."""
+        if self.size == 0 or self.pool is not None:
+            return
+        pool = self._pool()
+        for _ in range(self.size):  # each task still waiting spawns one more process
+            pool.submit(_preload, modules)
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`fn(*args, **kwargs)` in a worker process (in this one when there are none)."""
+        if self.size == 0:
+            return fn(*args, **kwargs)
+        pool = self._pool()
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(pool, functools.partial(fn, *args, **kwargs))

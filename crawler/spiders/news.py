@@ -107,6 +107,7 @@ class NewsSpider(scrapy.Spider):
         spider.render_timeout_ms = settings.getint("BROWSER_RENDER_TIMEOUT_MS")
         spider.browser_fallback = settings.getbool("BROWSER_FALLBACK")
         spider.workers = Workers.of(crawler)
+        spider.workers.start(analyze_page.__module__)
         spider.min_body_words = max(1, settings.getint("VALIDATE_MIN_WORDS"))
         spider.refresh = str(getattr(spider, "refresh", "")).lower() in ("1", "true", "yes", "on")
         override = getattr(spider, "max_age", None)
