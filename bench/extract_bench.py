@@ -18,7 +18,8 @@ from scrapy.utils.test import get_crawler
 from bench.figures import median_p95
 from crawler import settings as akhbar_settings
 from crawler.devtools.demo import SAMPLE_ROOT
-from crawler.extract.article import classify_page, extract_article, text_stats
+from crawler.extract.article import extract_article
+from crawler.extract.classify import classify_page, text_stats
 from crawler.extract.metadata import extract_metadata
 from crawler.store.local import FerretDB
 from pipelines.mongo import MongoPipeline

@@ -10,12 +10,8 @@ from parsel import Selector
 from scrapy.http import HtmlResponse
 
 from crawler.devtools.demo import SAMPLE_ROOT
-from crawler.extract.article import (
-    classify_page,
-    extract_article,
-    resolve_url,
-    text_stats,
-)
+from crawler.extract.article import extract_article, resolve_url
+from crawler.extract.classify import classify_page, text_stats
 from crawler.extract.metadata import extract_metadata
 from crawler.extract.urls import same_site
 

@@ -10,8 +10,9 @@ import pytest
 from parsel import Selector
 from scrapy.http import HtmlResponse
 
-from crawler.extract.article import classify_page, extract_article, text_stats
+from crawler.extract.article import extract_article
 from crawler.extract.blocks import densest_block
+from crawler.extract.classify import classify_page, text_stats
 from crawler.extract.metadata import extract_metadata
 from crawler.extract.pages import looks_like_app_shell
 from crawler.extract.urls import is_page_variant

@@ -20,15 +20,9 @@ from scrapy.utils.response import get_base_url
 from w3lib.html import strip_html5_whitespace
 from w3lib.url import safe_url_string
 
-from crawler.extract.article import (
-    ExtractedArticle,
-    TextStats,
-    Verdict,
-    classify_page,
-    extract_article,
-    text_stats,
-)
+from crawler.extract.article import ExtractedArticle, extract_article
 from crawler.extract.botwall import looks_like_bot_wall
+from crawler.extract.classify import TextStats, Verdict, classify_page, text_stats
 from crawler.extract.discovery import feed_links, pagination_links
 from crawler.extract.metadata import extract_metadata
 from crawler.extract.selectors import UrlPattern
