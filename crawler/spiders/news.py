@@ -107,7 +107,6 @@ class NewsSpider(scrapy.Spider):
         spider.render_timeout_ms = settings.getint("BROWSER_RENDER_TIMEOUT_MS")
         spider.browser_fallback = settings.getbool("BROWSER_FALLBACK")
         spider.workers = Workers.of(crawler)
-        spider.workers.start(analyze_page.__module__)
         spider.min_body_words = max(1, settings.getint("VALIDATE_MIN_WORDS"))
         spider.refresh = str(getattr(spider, "refresh", "")).lower() in ("1", "true", "yes", "on")
         override = getattr(spider, "max_age", None)
@@ -119,6 +118,8 @@ class NewsSpider(scrapy.Spider):
         spider.stored = StoredUrls(
             crawler, spider.sites, refresh=spider.refresh, max_age=spider.max_age_of
         )
+        # Once the arguments are known to be good: the workers import while the crawl starts.
+        spider.workers.start(analyze_page.__module__)
         return spider
 
     def max_age_of(self, site: Site) -> timedelta | None:
